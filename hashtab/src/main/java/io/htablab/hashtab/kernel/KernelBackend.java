@@ -261,6 +261,10 @@ public final class KernelBackend implements Backend {
             return Errno.EINVAL;
         }
         int id = cpuIds.get(cpu);
+        if (id == currentCpu && Bpf.schedGetcpu() == id) {
+            // already pinned there: a migration costs about a millisecond, so skip the no-op
+            return Errno.OK;
+        }
         int e = Bpf.pinToCpu(id);
         if (e != 0) {
             diagnostics.accept("cannot pin to cpu " + id + ": " + Errno.nameOf(e));
