@@ -30,7 +30,7 @@ class BpfLruWorkedExamplesTest {
     }
 
     @Test
-    void exampleA_nintInsertionEvictsTwoKeysAtOnce() {
+    void exampleA_ninthInsertionEvictsTwoKeysAtOnce() {
         LruTestTable t = new LruTestTable(8, P, false, false);
         assertThat(t.lru.targetFree()).isEqualTo(2);
         for (long k = 1; k <= 8; k++) {
