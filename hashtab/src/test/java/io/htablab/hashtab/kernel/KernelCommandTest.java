@@ -1,0 +1,90 @@
+package io.htablab.hashtab.kernel;
+
+import io.htablab.hashtab.cli.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The {@code kernel} and {@code verify} commands' output and exit statuses. */
+class KernelCommandTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void capture() {
+        String refused = KernelBackend.probe();
+        assumeTrue(refused == null, () -> "bpf() is not usable here, kernel tests skipped: " + refused);
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        if (savedOut != null) {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void kernelRunsAnExampleLikeTheOracle() {
+        List<Path> examples = ScenarioFiles.examples();
+        assumeTrue(!examples.isEmpty(), "the shared oracle examples were not found");
+        Path lexical = examples.stream().filter(p -> p.toString().contains("09-lexical")).findFirst().orElseThrow();
+        assertThat(Main.execute("kernel", lexical.toString())).isZero();
+        assertThat(stdout()).isEqualTo(ScenarioFiles.expectedOutput(lexical));
+        assertThat(stderr()).contains("09-lexical.hts:12: odd number of hex digits");
+    }
+
+    @Test
+    void kernelExitStatuses(@TempDir Path dir) throws Exception {
+        assertThat(Main.execute("kernel", dir.resolve("missing.hts").toString())).isEqualTo(1);
+        assertThat(stderr()).contains("cannot read");
+        Path wrongCpus = dir.resolve("cpus.hts");
+        int cpus = KernelBackend.possibleCpuIds().size();
+        Files.writeString(wrongCpus, "cpus " + (cpus + 1) + "\ncreate h type=hash key=4 value=4 max=4\n");
+        assertThat(Main.execute("kernel", wrongCpus.toString())).isEqualTo(2);
+        assertThat(stdout()).isEmpty();
+        assertThat(stderr()).contains("cpus.hts:1: the scenario wants " + (cpus + 1) + " possible CPUs but this kernel has " + cpus);
+    }
+
+    @Test
+    void verifyUsageErrors(@TempDir Path dir) {
+        assertThat(Main.execute("verify")).isEqualTo(2);
+        assertThat(Main.execute("verify", dir.resolve("missing.hts").toString())).isEqualTo(2);
+        assertThat(Main.execute("verify", "--random", "1", "--type", "btree")).isEqualTo(2);
+        assertThat(stderr()).contains("unknown map type 'btree'");
+    }
+
+    @Test
+    void verifyReportsAScenarioTheKernelCannotRunWithoutCallingItADifference(@TempDir Path dir) throws Exception {
+        Path wrongCpus = dir.resolve("cpus.hts");
+        Files.writeString(wrongCpus, "cpus " + (KernelBackend.possibleCpuIds().size() + 1) + "\n");
+        assertThat(Main.execute("verify", wrongCpus.toString())).isZero();
+        assertThat(stdout()).contains("cannot run on this kernel").contains("verify: 0 scenarios, 0 statements");
+    }
+}
