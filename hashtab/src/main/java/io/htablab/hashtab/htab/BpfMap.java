@@ -118,13 +118,12 @@ public final class BpfMap {
         return htab.isPercpu() ? "P * round8(value_size)" : "value_size";
     }
 
-    private static String firstProblem(String... problems) {
-        for (String p : problems) {
-            if (p != null) {
-                return p;
-            }
-        }
-        return null;
+    private static String firstProblem(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    private static String firstProblem(String a, String b, String c) {
+        return a != null ? a : b != null ? b : c;
     }
 
     private boolean canRead() {
