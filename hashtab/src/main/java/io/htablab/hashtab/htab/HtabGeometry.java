@@ -1,0 +1,190 @@
+package io.htablab.hashtab.htab;
+
+/**
+ * What BPF_MAP_CREATE decides for a hash-family map before it allocates anything: the creation
+ * checks in the kernel's order (htab_map_alloc_check, then the sizing part of htab_map_alloc) and
+ * the resulting geometry and memory charge. The engine creates maps from it, and the language
+ * server explains map definitions with it, so both tell the same story.
+ *
+ * @param errno          {@link Errno#OK}, or the error BPF_MAP_CREATE returns
+ * @param reason         a plain explanation of the error (null when OK)
+ * @param attr           the attributes checked
+ * @param possibleCpus   P
+ * @param maxEntries     effective max_entries (NO_COMMON_LRU rounds it to a multiple of P)
+ * @param nBuckets       max_entries rounded up to a power of two
+ * @param elemSize       bytes of one element (header, rounded key, rounded value or per-CPU pointer)
+ * @param numEntries     preallocated elements (max_entries + P extras for plain HASH)
+ */
+public record HtabGeometry(Errno errno, String reason, HtabAttr attr, int possibleCpus,
+                           long maxEntries, long nBuckets, long elemSize, long numEntries) {
+
+    /** Bytes of the element header before the key (struct htab_elem on 6.18 x86_64). */
+    public static final int HTAB_ELEM_HEADER = 48;
+    /** Bytes of one bucket (head pointer + lock). */
+    public static final int BUCKET_SIZE = 16;
+    /** sizeof(struct bpf_htab) on this build. */
+    public static final int HTAB_STRUCT_SIZE = 832;
+    /** KMALLOC_MAX_SIZE on x86_64 with 4 KiB pages. */
+    public static final long KMALLOC_MAX_SIZE = 4L << 20;
+    /** PCPU_MIN_UNIT_SIZE: the largest per-CPU value slot. */
+    public static final long PCPU_MIN_UNIT_SIZE = 32 << 10;
+    /** Leftover per-CPU lock-slot counters (8 slots of 4 bytes) still charged per CPU. */
+    public static final int HASHTAB_MAP_LOCK_COUNT = 8;
+    /** Online NUMA nodes on the modelled machine (node 0 only). */
+    public static final int DEFAULT_ONLINE_NUMA_NODES = 1;
+
+    public boolean isOk() {
+        return errno == Errno.OK;
+    }
+
+    /** Checks and sizes a map as BPF_MAP_CREATE would with CAP_BPF and CAP_SYS_ADMIN. */
+    public static HtabGeometry compute(HtabAttr attr, int possibleCpus) {
+        return compute(attr, possibleCpus, DEFAULT_ONLINE_NUMA_NODES);
+    }
+
+    public static HtabGeometry compute(HtabAttr attr, int possibleCpus, int onlineNumaNodes) {
+        String bad = mapCreateCheck(attr, onlineNumaNodes);
+        if (bad != null) {
+            return fail(Errno.EINVAL, bad, attr, possibleCpus);
+        }
+        HtabGeometry pre = htabMapAllocCheck(attr, possibleCpus);
+        if (pre != null) {
+            return pre;
+        }
+        return htabMapAllocSizing(attr, possibleCpus);
+    }
+
+    /** The generic map_create checks that apply to the hash family (spec 2.2 steps 6-8). */
+    private static String mapCreateCheck(HtabAttr attr, int onlineNumaNodes) {
+        int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
+        if ((flags & MapFlag.RDONLY.bit()) != 0 && (flags & MapFlag.WRONLY.bit()) != 0) {
+            return "BPF_F_RDONLY and BPF_F_WRONLY together: the kernel returns EINVAL";
+        }
+        if ((flags & MapFlag.NUMA_NODE.bit()) != 0
+                && (attr.numaNode() < 0 || attr.numaNode() >= onlineNumaNodes)) {
+            return "BPF_F_NUMA_NODE with node " + attr.numaNode() + ", which is not online: the kernel returns EINVAL";
+        }
+        if (attr.type() == null) {
+            return "unknown map type: the kernel returns EINVAL";
+        }
+        return null;
+    }
+
+    /** htab_map_alloc_check: the type-specific pre-checks, in the kernel's order (spec 2.3). */
+    private static HtabGeometry htabMapAllocCheck(HtabAttr attr, int possibleCpus) {
+        MapType type = attr.type();
+        int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
+        boolean percpu = type.isPercpu();
+        boolean lru = type.isLru();
+        boolean percpuLru = (flags & MapFlag.NO_COMMON_LRU.bit()) != 0;
+        boolean prealloc = (flags & MapFlag.NO_PREALLOC.bit()) == 0;
+        if ((flags & ~MapFlag.HTAB_CREATE_FLAG_MASK) != 0) {
+            return fail(Errno.EINVAL, String.format("map_flags 0x%x has bits the hash family does not accept"
+                    + " (allowed mask 0x%x): the kernel returns EINVAL", flags, MapFlag.HTAB_CREATE_FLAG_MASK), attr, possibleCpus);
+        }
+        if ((flags & MapFlag.RDONLY_PROG.bit()) != 0 && (flags & MapFlag.WRONLY_PROG.bit()) != 0) {
+            return fail(Errno.EINVAL, "BPF_F_RDONLY_PROG and BPF_F_WRONLY_PROG together: the kernel returns EINVAL", attr, possibleCpus);
+        }
+        if (!lru && percpuLru) {
+            return fail(Errno.EINVAL, "BPF_F_NO_COMMON_LRU is only for LRU maps: the kernel returns EINVAL for "
+                    + uapiName(type), attr, possibleCpus);
+        }
+        if (lru && !prealloc) {
+            return fail(Errno.ENOTSUPP, "LRU maps must be preallocated: the kernel returns ENOTSUPP for "
+                    + "BPF_F_NO_PREALLOC on " + uapiName(type), attr, possibleCpus);
+        }
+        if ((flags & MapFlag.NUMA_NODE.bit()) != 0 && (percpu || percpuLru)) {
+            return fail(Errno.EINVAL, "BPF_F_NUMA_NODE cannot be combined with per-CPU values or per-CPU LRU lists:"
+                    + " the kernel returns EINVAL", attr, possibleCpus);
+        }
+        if (attr.maxEntries() == 0 || attr.keySize() == 0 || attr.valueSize() == 0) {
+            String which = attr.maxEntries() == 0 ? "max_entries" : attr.keySize() == 0 ? "key_size" : "value_size";
+            return fail(Errno.EINVAL, which + " is 0: the kernel returns EINVAL", attr, possibleCpus);
+        }
+        if (attr.keySize() + attr.valueSize() >= KMALLOC_MAX_SIZE - HTAB_ELEM_HEADER) {
+            return fail(Errno.E2BIG, "key_size + value_size must stay below " + (KMALLOC_MAX_SIZE - HTAB_ELEM_HEADER)
+                    + " bytes (one element must fit one kmalloc): the kernel returns E2BIG", attr, possibleCpus);
+        }
+        if (percpu && round8(attr.valueSize()) > PCPU_MIN_UNIT_SIZE) {
+            return fail(Errno.E2BIG, "a per-CPU value slot is at most " + PCPU_MIN_UNIT_SIZE
+                    + " bytes: the kernel returns E2BIG", attr, possibleCpus);
+        }
+        return null;
+    }
+
+    /** The sizing part of htab_map_alloc (spec 2.4 steps 1-5). */
+    private static HtabGeometry htabMapAllocSizing(HtabAttr attr, int possibleCpus) {
+        long maxEntries = attr.maxEntries();
+        if (attr.isPercpuLru()) {
+            long rounded = roundUp(maxEntries, possibleCpus);
+            // An overflowing round-up in u32 falls back to rounding down, as the kernel does.
+            maxEntries = rounded > 0xFFFF_FFFFL ? (maxEntries / possibleCpus) * possibleCpus : rounded;
+        }
+        if (maxEntries > (1L << 31)) {
+            return fail(Errno.E2BIG, "max_entries above 2^31: the kernel returns E2BIG", attr, possibleCpus);
+        }
+        long nBuckets = Long.highestOneBit(maxEntries) == maxEntries ? maxEntries : Long.highestOneBit(maxEntries) << 1;
+        long elemSize = HTAB_ELEM_HEADER + round8(attr.keySize()) + (attr.type().isPercpu() ? 8 : round8(attr.valueSize()));
+        if (nBuckets > 0x0FFF_FFFFL) {
+            return fail(Errno.E2BIG, "max_entries " + maxEntries + " needs " + nBuckets
+                    + " buckets; the kernel allows at most 2^27: it returns E2BIG", attr, possibleCpus);
+        }
+        long numEntries = maxEntries + (attr.type() == MapType.HASH ? possibleCpus : 0);
+        return new HtabGeometry(Errno.OK, null, attr, possibleCpus, maxEntries, nBuckets, elemSize, numEntries);
+    }
+
+    /** fdinfo {@code memlock} of a preallocated map, or of a non-preallocated map holding nothing. */
+    public long memoryUsage() {
+        return memoryUsage(0);
+    }
+
+    /**
+     * fdinfo {@code memlock} exactly as htab_map_mem_usage computes it (spec 2.5).
+     *
+     * @param liveElements elements currently linked (only matters for non-preallocated maps)
+     */
+    public long memoryUsage(long liveElements) {
+        if (!isOk()) {
+            return 0;
+        }
+        long p = possibleCpus;
+        long usage = HTAB_STRUCT_SIZE + (long) BUCKET_SIZE * nBuckets + 4L * p * HASHTAB_MAP_LOCK_COUNT;
+        boolean percpu = attr.type().isPercpu();
+        long valueSlot = round8(attr.valueSize());
+        if (attr.isPrealloc()) {
+            usage += elemSize * numEntries;
+            if (percpu) {
+                usage += valueSlot * p * numEntries;
+            } else if (!attr.type().isLru()) {
+                usage += 8 * p;
+            }
+        } else {
+            usage += (elemSize + 8) * liveElements;
+            if (percpu) {
+                usage += (8 + 8) * liveElements + valueSlot * p * liveElements;
+            }
+        }
+        return usage;
+    }
+
+    /** Bytes a user-space value buffer has: value_size, or one rounded slot per possible CPU. */
+    public long userValueSize() {
+        return attr.type().isPercpu() ? round8(attr.valueSize()) * possibleCpus : attr.valueSize();
+    }
+
+    private static HtabGeometry fail(Errno errno, String reason, HtabAttr attr, int possibleCpus) {
+        return new HtabGeometry(errno, reason, attr, possibleCpus, 0, 0, 0, 0);
+    }
+
+    private static String uapiName(MapType type) {
+        return "BPF_MAP_TYPE_" + type.name();
+    }
+
+    public static long round8(long n) {
+        return (n + 7) & ~7L;
+    }
+
+    private static long roundUp(long n, long multiple) {
+        return ((n + multiple - 1) / multiple) * multiple;
+    }
+}

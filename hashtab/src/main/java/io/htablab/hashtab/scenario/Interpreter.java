@@ -1,0 +1,311 @@
+package io.htablab.hashtab.scenario;
+
+import io.htablab.hashtab.htab.Errno;
+import io.htablab.hashtab.htab.MapFlag;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Runs scenario statements on a {@link Backend} and produces the scenario format's output lines.
+ * All formatting lives here, so the engine and the kernel print through the same code.
+ */
+public final class Interpreter implements AutoCloseable {
+
+    /** Stops {@code dump} on a map whose next_key never ends (it cannot on a correct map). */
+    private static final int DUMP_LIMIT = 1 << 24;
+
+    private final Backend backend;
+    private final Map<String, Backend.MapHandle> maps = new HashMap<>();
+
+    public Interpreter(Backend backend) {
+        this.backend = backend;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The map currently bound to {@code name}, or null. */
+    public Backend.MapHandle map(String name) {
+        return maps.get(name);
+    }
+
+    /** Names of the maps currently defined. */
+    public java.util.Set<String> mapNames() {
+        return java.util.Collections.unmodifiableSet(maps.keySet());
+    }
+
+    /**
+     * Runs a whole script: one output line per statement (several for {@code dump}); a line that
+     * cannot be parsed or is refused prints {@code error EINVAL} and {@code where: reason} on {@code err}.
+     *
+     * @throws CpusMismatchException when the backend cannot run the scenario at all
+     */
+    public void run(List<ScriptLine> script, String fileName, Consumer<String> out, Consumer<String> err)
+            throws CpusMismatchException {
+        for (ScriptLine line : script) {
+            String where = fileName + ":" + line.lineNumber();
+            if (!line.isValid()) {
+                err.accept(where + ": " + line.error());
+                out.accept("error EINVAL");
+                continue;
+            }
+            try {
+                execute(line.statement(), out);
+            } catch (ScenarioException e) {
+                err.accept(where + ": " + e.getMessage());
+                out.accept("error EINVAL");
+            } catch (CpusMismatchException e) {
+                throw new CpusMismatchException(where + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Runs one statement and returns its output lines (the console's entry point). */
+    public List<String> execute(Statement statement) throws ScenarioException, CpusMismatchException {
+        List<String> lines = new ArrayList<>();
+        execute(statement, lines::add);
+        return lines;
+    }
+
+    /** Runs one statement, writing its output lines to {@code out}. */
+    public void execute(Statement statement, Consumer<String> out) throws ScenarioException, CpusMismatchException {
+        if (statement instanceof Statement.Cpus s) {
+            backend.setPossibleCpus(s.count());
+            out.accept("ok");
+        } else if (statement instanceof Statement.Cpu s) {
+            if (s.cpu() >= backend.possibleCpus()) {
+                throw new ScenarioException("cpu " + s.cpu() + " is not a possible CPU (0.."
+                        + (backend.possibleCpus() - 1) + ")");
+            }
+            out.accept(result(backend.selectCpu((int) s.cpu())));
+        } else if (statement instanceof Statement.Create s) {
+            Backend.MapHandle old = maps.remove(s.map());
+            if (old != null) {
+                backend.close(old);
+            }
+            Backend.Created created = backend.create(s.map(), s.attr());
+            if (created.errno().isOk()) {
+                maps.put(s.map(), created.map());
+            }
+            out.accept(result(created.errno()));
+        } else if (statement instanceof Statement.Update s) {
+            Backend.MapHandle m = get(s.map());
+            out.accept(result(backend.update(m, key(m, s.map(), s.keySource(), s.key()), userValue(m, s.map(), s.value()), s.flags())));
+        } else if (statement instanceof Statement.Lookup s) {
+            Backend.MapHandle m = get(s.map());
+            out.accept(valueLine(m, backend.lookup(m, key(m, s.map(), s.keySource(), s.key()), s.flags())));
+        } else if (statement instanceof Statement.Delete s) {
+            Backend.MapHandle m = get(s.map());
+            out.accept(result(backend.delete(m, key(m, s.map(), s.keySource(), s.key()))));
+        } else if (statement instanceof Statement.LookupAndDelete s) {
+            Backend.MapHandle m = get(s.map());
+            out.accept(valueLine(m, backend.lookupAndDelete(m, key(m, s.map(), s.keySource(), s.key()), 0)));
+        } else if (statement instanceof Statement.NextKey s) {
+            Backend.MapHandle m = get(s.map());
+            byte[] k = s.key() == null ? null : key(m, s.map(), s.keySource(), s.key());
+            Backend.KeyReply r = backend.getNextKey(m, k);
+            out.accept(r.errno().isOk() ? "key " + Bytes.hex(r.key()) : result(r.errno()));
+        } else if (statement instanceof Statement.ProgLookup s) {
+            Backend.MapHandle m = get(s.map());
+            Backend.ValueReply r = backend.progLookup(m, key(m, s.map(), s.keySource(), s.key()));
+            out.accept(r.errno().isOk() ? "value " + Bytes.hex(r.value(), 0, m.valueSize()) : result(r.errno()));
+        } else if (statement instanceof Statement.ProgUpdate s) {
+            Backend.MapHandle m = get(s.map());
+            byte[] k = key(m, s.map(), s.keySource(), s.key());
+            out.accept(result(backend.progUpdate(m, k, programValue(m, s.map(), s.value()), s.flags())));
+        } else if (statement instanceof Statement.ProgDelete s) {
+            Backend.MapHandle m = get(s.map());
+            out.accept(result(backend.progDelete(m, key(m, s.map(), s.keySource(), s.key()))));
+        } else if (statement instanceof Statement.LookupBatch s) {
+            Backend.MapHandle m = get(s.map());
+            out.accept(batchLine(m, backend.lookupBatch(m, s.andDelete(), s.cursor(), s.count(), 0)));
+        } else if (statement instanceof Statement.UpdateBatch s) {
+            Backend.MapHandle m = get(s.map());
+            List<byte[]> keys = new ArrayList<>();
+            List<byte[]> values = new ArrayList<>();
+            for (Statement.KeyValueText item : s.items()) {
+                keys.add(key(m, s.map(), item.keySource(), item.key()));
+                values.add(userValue(m, s.map(), item.value()));
+            }
+            out.accept(batchLine(m, backend.updateBatch(m, keys, values, s.elemFlags())));
+        } else if (statement instanceof Statement.DeleteBatch s) {
+            Backend.MapHandle m = get(s.map());
+            List<byte[]> keys = new ArrayList<>();
+            for (Statement.KeyText k : s.keys()) {
+                keys.add(key(m, s.map(), k.source(), k.key()));
+            }
+            out.accept(batchLine(m, backend.deleteBatch(m, keys, 0)));
+        } else if (statement instanceof Statement.Dump s) {
+            dump(get(s.map()), out);
+        } else if (statement instanceof Statement.Info s) {
+            Backend.InfoReply r = backend.info(get(s.map()));
+            out.accept(r.errno().isOk()
+                    ? "info type=" + r.type().scenarioName() + " key=" + r.keySize() + " value=" + r.valueSize()
+                            + " max=" + r.maxEntries() + " flags=" + describeFlags(r.mapFlags())
+                    : result(r.errno()));
+        } else {
+            throw new IllegalStateException("statement without an interpretation: " + statement.keyword());
+        }
+    }
+
+    private void dump(Backend.MapHandle m, Consumer<String> out) throws ScenarioException {
+        byte[] k = null;
+        int n = 0;
+        while (true) {
+            Backend.KeyReply next = backend.getNextKey(m, k);
+            if (next.errno() == Errno.ENOENT) {
+                break;
+            }
+            if (!next.errno().isOk()) {
+                out.accept(result(next.errno()));
+                return;
+            }
+            k = next.key();
+            Backend.ValueReply v = backend.lookup(m, k, 0);
+            if (!v.errno().isOk()) {
+                out.accept(result(v.errno()));
+                return;
+            }
+            out.accept("entry " + Bytes.hex(k) + " " + formatUserValue(m, v.value()));
+            if (++n > DUMP_LIMIT) {
+                throw new ScenarioException("dump: next_key does not end");
+            }
+        }
+        out.accept("end " + n);
+    }
+
+    private String batchLine(Backend.MapHandle m, Backend.BatchReply r) {
+        StringBuilder sb = new StringBuilder("batch count=").append(r.count());
+        if (r.out() != null) {
+            sb.append(" out=").append(Bytes.hex(r.out()));
+            int n = r.keys().size();
+            if (n > 0) {
+                sb.append(" keys=");
+                for (int i = 0; i < n; i++) {
+                    sb.append(i == 0 ? "" : ",").append(Bytes.hex(r.keys().get(i)));
+                }
+                sb.append(" values=");
+                for (int i = 0; i < n; i++) {
+                    sb.append(i == 0 ? "" : ",").append(formatUserValue(m, r.values().get(i)));
+                }
+            }
+        }
+        if (!r.errno().isOk()) {
+            sb.append(" error ").append(r.errno().name());
+        }
+        return sb.toString();
+    }
+
+    private String valueLine(Backend.MapHandle m, Backend.ValueReply r) {
+        return r.errno().isOk() ? "value " + formatUserValue(m, r.value()) : result(r.errno());
+    }
+
+    /** A user-space value as printed: per-CPU slots joined with '|', the 8-byte slot padding hidden. */
+    public String formatUserValue(Backend.MapHandle m, byte[] raw) {
+        if (!m.type().isPercpu()) {
+            return Bytes.hex(raw, 0, m.valueSize());
+        }
+        int slot = round8(m.valueSize());
+        StringBuilder sb = new StringBuilder();
+        for (int cpu = 0; cpu < backend.possibleCpus(); cpu++) {
+            if (cpu > 0) {
+                sb.append('|');
+            }
+            sb.append(Bytes.hex(raw, cpu * slot, cpu * slot + m.valueSize()));
+        }
+        return sb.toString();
+    }
+
+    private static String result(Errno e) {
+        return e.isOk() ? "ok" : "error " + e.name();
+    }
+
+    private static String describeFlags(int flags) {
+        String known = MapFlag.describe(flags);
+        int rest = flags;
+        for (MapFlag f : MapFlag.values()) {
+            rest &= ~f.bit();
+        }
+        if (rest == 0) {
+            return known;
+        }
+        String extra = "0x" + Integer.toHexString(rest);
+        return known.equals("-") ? extra : known + "," + extra;
+    }
+
+    private Backend.MapHandle get(String name) throws ScenarioException {
+        Backend.MapHandle m = maps.get(name);
+        if (m == null) {
+            throw new ScenarioException("no map named '" + name + "' (never created, or its create failed)");
+        }
+        return m;
+    }
+
+    private static byte[] key(Backend.MapHandle m, String name, String source, byte[] key) throws ScenarioException {
+        if (key.length != m.keySize()) {
+            throw new ScenarioException("key '" + source + "' has " + key.length + " bytes, map " + name
+                    + " has key_size " + m.keySize());
+        }
+        return key;
+    }
+
+    /** Builds the syscall buffer: the value, or for per-CPU maps one zero-padded slot per possible CPU. */
+    private byte[] userValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
+        for (byte[] part : value.parts()) {
+            checkValueLength(m, name, value.source(), part);
+        }
+        if (!m.type().isPercpu()) {
+            if (value.parts().size() != 1) {
+                throw new ScenarioException("'|' in a value of non-per-CPU map " + name);
+            }
+            return value.parts().get(0);
+        }
+        int cpus = backend.possibleCpus();
+        List<byte[]> parts = value.parts();
+        if (parts.size() != 1 && parts.size() != cpus) {
+            throw new ScenarioException(parts.size() + " per-CPU values given, there are " + cpus + " possible CPUs");
+        }
+        int slot = round8(m.valueSize());
+        byte[] buffer = new byte[cpus * slot];
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            byte[] part = parts.size() == 1 ? parts.get(0) : parts.get(cpu);
+            System.arraycopy(part, 0, buffer, cpu * slot, part.length);
+        }
+        return buffer;
+    }
+
+    private static byte[] programValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
+        if (value.parts().size() != 1) {
+            throw new ScenarioException("a program writes one value; no '|' allowed");
+        }
+        byte[] v = value.parts().get(0);
+        checkValueLength(m, name, value.source(), v);
+        return v;
+    }
+
+    private static void checkValueLength(Backend.MapHandle m, String name, String source, byte[] v) throws ScenarioException {
+        if (v.length != m.valueSize()) {
+            throw new ScenarioException("value '" + source + "' has " + v.length + " bytes, map " + name
+                    + " has value_size " + m.valueSize());
+        }
+    }
+
+    static int round8(int n) {
+        return (n + 7) & ~7;
+    }
+
+    /** Closes every map, then the backend. */
+    @Override
+    public void close() {
+        for (Backend.MapHandle m : maps.values()) {
+            backend.close(m);
+        }
+        maps.clear();
+        backend.close();
+    }
+}

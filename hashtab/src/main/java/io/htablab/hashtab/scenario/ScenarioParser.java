@@ -1,0 +1,286 @@
+package io.htablab.hashtab.scenario;
+
+import io.htablab.hashtab.htab.ElemFlag;
+import io.htablab.hashtab.htab.HtabAttr;
+import io.htablab.hashtab.htab.MapFlag;
+import io.htablab.hashtab.htab.MapType;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Parses {@code .hts} text (scenario format v1.1) into statements. It only checks syntax; checks that
+ * need a map (does it exist, do the lengths fit) happen when the statement runs.
+ */
+public final class ScenarioParser {
+
+    private static final Pattern MAP_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern BLANKS = Pattern.compile("[ \\t\\f\\r\\u000b]+");
+
+    private ScenarioParser() {
+    }
+
+    /** Every non-blank, non-comment line of {@code text}, parsed. */
+    public static List<ScriptLine> parse(String text) {
+        List<ScriptLine> lines = new ArrayList<>();
+        String[] raw = text.split("\n", -1);
+        for (int i = 0; i < raw.length; i++) {
+            String line = raw[i];
+            String[] tokens = tokenize(line);
+            if (tokens.length == 0) {
+                continue;
+            }
+            try {
+                lines.add(new ScriptLine(i + 1, stripEol(line), parseStatement(tokens), null));
+            } catch (ScenarioException e) {
+                lines.add(new ScriptLine(i + 1, stripEol(line), null, e.getMessage()));
+            }
+        }
+        return lines;
+    }
+
+    /** Parses one line; blank and comment-only lines are an error here. */
+    public static Statement parseLine(String line) throws ScenarioException {
+        String[] tokens = tokenize(line);
+        if (tokens.length == 0) {
+            throw new ScenarioException("empty statement");
+        }
+        return parseStatement(tokens);
+    }
+
+    private static String stripEol(String line) {
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+
+    static String[] tokenize(String line) {
+        int hash = line.indexOf('#');
+        String code = (hash >= 0 ? line.substring(0, hash) : line).strip();
+        if (code.isEmpty()) {
+            return new String[0];
+        }
+        return BLANKS.split(code);
+    }
+
+    private static Statement parseStatement(String[] tokens) throws ScenarioException {
+        String op = tokens[0];
+        String[] args = Arrays.copyOfRange(tokens, 1, tokens.length);
+        return switch (op) {
+            case "cpus" -> {
+                usage(args.length == 1, "cpus N");
+                long n = Bytes.parseU32(args[0], "cpus");
+                yield new Statement.Cpus((int) Math.min(n, Integer.MAX_VALUE));
+            }
+            case "cpu" -> {
+                usage(args.length == 1, "cpu N");
+                yield new Statement.Cpu(Bytes.parseU32(args[0], "cpu"));
+            }
+            case "create" -> parseCreate(args);
+            case "update", "prog_update" -> {
+                usage(args.length == 3 || args.length == 4, op + " M KEY VALUE [F]");
+                String map = mapName(args[0]);
+                byte[] key = Bytes.parseBytes(args[1]);
+                Statement.ValueText value = valueText(args[2]);
+                long flags = args.length == 4 ? parseElemFlags(args[3]) : ElemFlag.BPF_ANY;
+                yield op.equals("update")
+                        ? new Statement.Update(map, args[1], key, value, flags)
+                        : new Statement.ProgUpdate(map, args[1], key, value, flags);
+            }
+            case "lookup" -> {
+                usage(args.length == 2 || args.length == 3, "lookup M KEY [lock]");
+                String map = mapName(args[0]);
+                byte[] key = Bytes.parseBytes(args[1]);
+                long flags = 0;
+                if (args.length == 3) {
+                    if (!args[2].equals("lock")) {
+                        throw new ScenarioException("lookup: unknown flag '" + args[2] + "' (only 'lock')");
+                    }
+                    flags = ElemFlag.BPF_F_LOCK;
+                }
+                yield new Statement.Lookup(map, args[1], key, flags);
+            }
+            case "delete", "lookup_and_delete", "prog_lookup", "prog_delete" -> {
+                usage(args.length == 2, op + " M KEY");
+                String map = mapName(args[0]);
+                byte[] key = Bytes.parseBytes(args[1]);
+                yield switch (op) {
+                    case "delete" -> new Statement.Delete(map, args[1], key);
+                    case "lookup_and_delete" -> new Statement.LookupAndDelete(map, args[1], key);
+                    case "prog_lookup" -> new Statement.ProgLookup(map, args[1], key);
+                    default -> new Statement.ProgDelete(map, args[1], key);
+                };
+            }
+            case "next_key" -> {
+                usage(args.length == 1 || args.length == 2, "next_key M [KEY]");
+                String map = mapName(args[0]);
+                yield args.length == 2
+                        ? new Statement.NextKey(map, args[1], Bytes.parseBytes(args[1]))
+                        : new Statement.NextKey(map, null, null);
+            }
+            case "lookup_batch", "lookup_and_delete_batch" -> {
+                usage(args.length >= 2, op + " M count=N [in=CURSOR]");
+                String map = mapName(args[0]);
+                Map<String, String> kv = keyValues(Arrays.copyOfRange(args, 1, args.length), Set.of("count", "in"));
+                if (!kv.containsKey("count")) {
+                    throw new ScenarioException(op + ": missing count=");
+                }
+                long count = Bytes.parseU32(kv.get("count"), "count");
+                byte[] cursor = null;
+                if (kv.containsKey("in")) {
+                    cursor = Bytes.parseBytes(kv.get("in"));
+                    if (cursor.length != 4) {
+                        throw new ScenarioException("a hash map batch cursor is 4 bytes, got '" + kv.get("in") + "'");
+                    }
+                }
+                yield new Statement.LookupBatch(map, op.equals("lookup_and_delete_batch"), count, cursor);
+            }
+            case "update_batch" -> {
+                usage(args.length >= 1, "update_batch M KEY=VALUE ... [flags=F]");
+                String map = mapName(args[0]);
+                long flags = ElemFlag.BPF_ANY;
+                boolean seenFlags = false;
+                List<Statement.KeyValueText> items = new ArrayList<>();
+                for (int i = 1; i < args.length; i++) {
+                    String t = args[i];
+                    if (t.startsWith("flags=")) {
+                        if (seenFlags) {
+                            throw new ScenarioException("update_batch: flags= given twice");
+                        }
+                        seenFlags = true;
+                        flags = parseElemFlags(t.substring("flags=".length()));
+                        continue;
+                    }
+                    int eq = t.indexOf('=');
+                    if (eq < 0) {
+                        throw new ScenarioException("update_batch: expected KEY=VALUE, got '" + t + "'");
+                    }
+                    String keyText = t.substring(0, eq);
+                    items.add(new Statement.KeyValueText(keyText, Bytes.parseBytes(keyText), valueText(t.substring(eq + 1))));
+                }
+                yield new Statement.UpdateBatch(map, List.copyOf(items), flags);
+            }
+            case "delete_batch" -> {
+                usage(args.length >= 1, "delete_batch M KEY ...");
+                String map = mapName(args[0]);
+                List<Statement.KeyText> keys = new ArrayList<>();
+                for (int i = 1; i < args.length; i++) {
+                    keys.add(new Statement.KeyText(args[i], Bytes.parseBytes(args[i])));
+                }
+                yield new Statement.DeleteBatch(map, List.copyOf(keys));
+            }
+            case "dump" -> {
+                usage(args.length == 1, "dump M");
+                yield new Statement.Dump(mapName(args[0]));
+            }
+            case "info" -> {
+                usage(args.length == 1, "info M");
+                yield new Statement.Info(mapName(args[0]));
+            }
+            default -> throw new ScenarioException("unknown statement '" + op + "'");
+        };
+    }
+
+    private static Statement parseCreate(String[] args) throws ScenarioException {
+        usage(args.length >= 1, "create M type=T key=K value=V max=N [flags=F1,F2,..] [numa=N]");
+        String name = mapName(args[0]);
+        Map<String, String> kv = keyValues(Arrays.copyOfRange(args, 1, args.length),
+                Set.of("type", "key", "value", "max", "flags", "numa"));
+        for (String required : List.of("type", "key", "value", "max")) {
+            if (!kv.containsKey(required)) {
+                throw new ScenarioException("create: missing " + required + "=");
+            }
+        }
+        MapType type = MapType.fromScenarioName(kv.get("type"));
+        if (type == null) {
+            throw new ScenarioException("unknown map type '" + kv.get("type")
+                    + "' (one of hash, lru_hash, percpu_hash, lru_percpu_hash)");
+        }
+        long keySize = Bytes.parseU32(kv.get("key"), "key size");
+        long valueSize = Bytes.parseU32(kv.get("value"), "value size");
+        long max = Bytes.parseU32(kv.get("max"), "max entries");
+        int flags = 0;
+        String flagText = kv.getOrDefault("flags", "");
+        if (!flagText.isEmpty() && !flagText.equals("-")) {
+            for (String f : flagText.split(",", -1)) {
+                MapFlag flag = MapFlag.fromScenarioName(f);
+                if (flag == null) {
+                    throw new ScenarioException("unknown map flag '" + f + "'");
+                }
+                flags |= flag.bit();
+            }
+        }
+        int numa = kv.containsKey("numa") ? (int) Bytes.parseU32(kv.get("numa"), "numa node") : 0;
+        return new Statement.Create(name, new HtabAttr(type, keySize, valueSize, max, flags, numa));
+    }
+
+    /** {@code any | noexist | exist}, optionally with {@code +lock}, or {@code lock} alone. */
+    static long parseElemFlags(String text) throws ScenarioException {
+        Long base = null;
+        boolean lock = false;
+        for (String part : text.split("\\+", -1)) {
+            switch (part) {
+                case "lock" -> {
+                    if (lock) {
+                        throw new ScenarioException("flag lock given twice in '" + text + "'");
+                    }
+                    lock = true;
+                }
+                case "any", "noexist", "exist" -> {
+                    if (base != null) {
+                        throw new ScenarioException("more than one of any/noexist/exist in '" + text + "'");
+                    }
+                    base = switch (part) {
+                        case "noexist" -> ElemFlag.BPF_NOEXIST;
+                        case "exist" -> ElemFlag.BPF_EXIST;
+                        default -> ElemFlag.BPF_ANY;
+                    };
+                }
+                default -> throw new ScenarioException("unknown update flag '" + part + "'");
+            }
+        }
+        return (base == null ? 0 : base) | (lock ? ElemFlag.BPF_F_LOCK : 0);
+    }
+
+    private static Statement.ValueText valueText(String text) throws ScenarioException {
+        List<byte[]> parts = new ArrayList<>();
+        for (String p : text.split("\\|", -1)) {
+            parts.add(Bytes.parseBytes(p));
+        }
+        return new Statement.ValueText(text, List.copyOf(parts));
+    }
+
+    private static Map<String, String> keyValues(String[] tokens, Set<String> allowed) throws ScenarioException {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String t : tokens) {
+            int eq = t.indexOf('=');
+            if (eq < 0) {
+                throw new ScenarioException("expected name=value, got '" + t + "'");
+            }
+            String k = t.substring(0, eq);
+            if (!allowed.contains(k)) {
+                throw new ScenarioException("unknown parameter '" + k + "'");
+            }
+            if (out.put(k, t.substring(eq + 1)) != null) {
+                throw new ScenarioException("parameter '" + k + "' given twice");
+            }
+        }
+        return out;
+    }
+
+    static String mapName(String name) throws ScenarioException {
+        if (!MAP_NAME.matcher(name).matches()) {
+            throw new ScenarioException("bad map name '" + name + "'");
+        }
+        return name;
+    }
+
+    private static void usage(boolean ok, String usage) throws ScenarioException {
+        if (!ok) {
+            throw new ScenarioException("usage: " + usage);
+        }
+    }
+}

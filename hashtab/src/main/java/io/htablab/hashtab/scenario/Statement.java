@@ -1,0 +1,123 @@
+package io.htablab.hashtab.scenario;
+
+import io.htablab.hashtab.htab.HtabAttr;
+
+import java.util.List;
+
+/**
+ * One parsed line of a {@code .hts} scenario. Byte strings are already decoded; whether their
+ * lengths fit a map is checked when the statement runs, because that depends on the map.
+ */
+public sealed interface Statement {
+
+    /** The statement's keyword as written in a scenario. */
+    String keyword();
+
+    /** A user-space value: one part, or one part per possible CPU joined with '|'. */
+    record ValueText(String source, List<byte[]> parts) {
+    }
+
+    record Cpus(int count) implements Statement {
+        public String keyword() {
+            return "cpus";
+        }
+    }
+
+    record Cpu(long cpu) implements Statement {
+        public String keyword() {
+            return "cpu";
+        }
+    }
+
+    record Create(String map, HtabAttr attr) implements Statement {
+        public String keyword() {
+            return "create";
+        }
+    }
+
+    record Update(String map, String keySource, byte[] key, ValueText value, long flags) implements Statement {
+        public String keyword() {
+            return "update";
+        }
+    }
+
+    record Lookup(String map, String keySource, byte[] key, long flags) implements Statement {
+        public String keyword() {
+            return "lookup";
+        }
+    }
+
+    record Delete(String map, String keySource, byte[] key) implements Statement {
+        public String keyword() {
+            return "delete";
+        }
+    }
+
+    record LookupAndDelete(String map, String keySource, byte[] key) implements Statement {
+        public String keyword() {
+            return "lookup_and_delete";
+        }
+    }
+
+    /** {@code key == null} asks for the first key. */
+    record NextKey(String map, String keySource, byte[] key) implements Statement {
+        public String keyword() {
+            return "next_key";
+        }
+    }
+
+    record ProgLookup(String map, String keySource, byte[] key) implements Statement {
+        public String keyword() {
+            return "prog_lookup";
+        }
+    }
+
+    record ProgUpdate(String map, String keySource, byte[] key, ValueText value, long flags) implements Statement {
+        public String keyword() {
+            return "prog_update";
+        }
+    }
+
+    record ProgDelete(String map, String keySource, byte[] key) implements Statement {
+        public String keyword() {
+            return "prog_delete";
+        }
+    }
+
+    /** Lookup batch, with or without delete; {@code cursor == null} starts at bucket 0. */
+    record LookupBatch(String map, boolean andDelete, long count, byte[] cursor) implements Statement {
+        public String keyword() {
+            return andDelete ? "lookup_and_delete_batch" : "lookup_batch";
+        }
+    }
+
+    record KeyValueText(String keySource, byte[] key, ValueText value) {
+    }
+
+    record UpdateBatch(String map, List<KeyValueText> items, long elemFlags) implements Statement {
+        public String keyword() {
+            return "update_batch";
+        }
+    }
+
+    record KeyText(String source, byte[] key) {
+    }
+
+    record DeleteBatch(String map, List<KeyText> keys) implements Statement {
+        public String keyword() {
+            return "delete_batch";
+        }
+    }
+
+    record Dump(String map) implements Statement {
+        public String keyword() {
+            return "dump";
+        }
+    }
+
+    record Info(String map) implements Statement {
+        public String keyword() {
+            return "info";
+        }
+    }
+}
