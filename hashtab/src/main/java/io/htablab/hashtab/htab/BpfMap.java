@@ -334,7 +334,8 @@ public final class BpfMap {
         }
         long inBucket = in == null ? -1
                 : (in[0] & 0xFFL) | (in[1] & 0xFFL) << 8 | (in[2] & 0xFFL) << 16 | (in[3] & 0xFFL) << 24;
-        BatchResult r = htab.htabMapLookupAndDeleteBatch(cpu, inBucket, count, elemFlags, flags, delete);
+        BatchResult r = delete ? htab.htabMapLookupAndDeleteBatch(cpu, inBucket, count, elemFlags, flags)
+                : htab.htabMapLookupBatch(cpu, inBucket, count, elemFlags, flags);
         return end(op, cpu, null, r.errno(), r);
     }
 
