@@ -650,9 +650,36 @@ final class CParser {
     /** The type of the few expression shapes typeof() sees in map code. */
     private CType typeOfExpression(Token open) {
         Token t = peek();
-        if (t.kind == Token.IDENT && peek(1).is(")") && variables.containsKey(t.text)) {
+        if (t.kind == Token.IDENT && variables.containsKey(t.text)) {
+            int save = pos;
             advance();
-            return variables.get(t.text);
+            CType cur = variables.get(t.text);
+            while (cur != null && !peek().is(")")) {
+                CType r = cur.resolve();
+                if ((peek().is(".") || peek().is("->")) && peek(1).kind == Token.IDENT) {
+                    boolean arrow = advance().is("->");
+                    Token mn = advance();
+                    if (arrow) {
+                        r = r instanceof PointerType p ? p.target().resolve() : null;
+                    }
+                    cur = null;
+                    if (r instanceof RecordType rec && rec.layout() != null) {
+                        Layout.Member f = findMember(rec, mn.text, new long[1]);
+                        cur = f == null ? null : f.type();
+                    }
+                } else if (peek().is("[")) {
+                    advance();
+                    conditional();
+                    expect("]");
+                    cur = r instanceof ArrayType a ? a.element() : r instanceof PointerType p ? p.target() : null;
+                } else {
+                    cur = null;
+                }
+            }
+            if (cur != null) {
+                return cur;
+            }
+            pos = save;
         }
         if (t.kind == Token.IDENT && peek(1).is(")") && types.enumConstant(t.text) != null) {
             advance();
@@ -953,8 +980,10 @@ final class CParser {
         if (peek().kind == Token.IDENT && !peek().is("__attribute__")) {
             tag = advance();
         }
+        int beforeAttrs = pos;
         attributesInto(attrs);
         if (!peek().is("{")) {
+            pos = beforeAttrs; // "struct x SEC(...) v": the attributes belong to the declaration
             if (tag == null) {
                 error(peek(), "expected '{' or a tag after '" + kw.text + "'");
             }
@@ -1285,10 +1314,14 @@ final class CParser {
         Attrs attrs = new Attrs();
         attributesInto(attrs);
         Token tag = null;
-        if (peek().kind == Token.IDENT) {
+        if (peek().kind == Token.IDENT && !peek().is("__attribute__")) {
             tag = advance();
         }
+        int beforeAttrs = pos;
         attributesInto(attrs);
+        if (!peek().is("{") && !peek().is(":")) {
+            pos = beforeAttrs;
+        }
         CType fixed = null;
         if (peek().is(":")) {
             advance();

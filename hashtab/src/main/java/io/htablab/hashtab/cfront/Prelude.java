@@ -33,7 +33,6 @@ final class Prelude {
             "#define NULL ((void *)0)",
             "#define true 1",
             "#define false 0",
-            "#define bool _Bool",
             "#define offsetof(TYPE, MEMBER) __builtin_offsetof(TYPE, MEMBER)",
             // libbpf bpf_helpers.h
             "#define __uint(name, val) int (*name)[val]",
@@ -85,6 +84,7 @@ final class Prelude {
             "typedef unsigned int gfp_t; typedef unsigned long phys_addr_t; typedef long long time64_t;",
             "typedef unsigned char __kernel_sa_family_t;",
             "typedef __builtin_va_list va_list;",
+            "typedef _Bool bool;",
             // linux/bpf.h
             "enum bpf_map_type { BPF_MAP_TYPE_UNSPEC, BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PROG_ARRAY,",
             "  BPF_MAP_TYPE_PERF_EVENT_ARRAY, BPF_MAP_TYPE_PERCPU_HASH, BPF_MAP_TYPE_PERCPU_ARRAY,",
@@ -118,6 +118,10 @@ final class Prelude {
             "struct bpf_rb_root { __u64 :64; __u64 :64; } __attribute__((aligned(8)));",
             "struct bpf_refcount { __u32 :32; } __attribute__((aligned(4)));",
             "struct bpf_lpm_trie_key { __u32 prefixlen; __u8 data[0]; };",
+            "struct xdp_md { __u32 data; __u32 data_end; __u32 data_meta; __u32 ingress_ifindex;",
+            "  __u32 rx_queue_index; __u32 egress_ifindex; };",
+            "struct bpf_devmap_val { __u32 ifindex; union { int fd; __u32 id; } bpf_prog; };",
+            "struct bpf_cpumap_val { __u32 qsize; union { int fd; __u32 id; } bpf_prog; };",
             "struct bpf_map_def { unsigned int type; unsigned int key_size; unsigned int value_size;",
             "  unsigned int max_entries; unsigned int map_flags; };",
             // libbpf
