@@ -89,6 +89,9 @@ public final class Differential {
                     lines.add("<refused: " + e.getMessage() + ">");
                     outputs.add(new StatementOutput(line, lines));
                     break;
+                } catch (KernelHarnessException e) {
+                    // the harness itself failed: not a difference, an internal error for the caller
+                    throw e;
                 } catch (RuntimeException e) {
                     // An exception is a result too: the other backend printed something for this line.
                     lines.add("<exception: " + e + ">");
@@ -97,6 +100,8 @@ public final class Differential {
                 }
                 outputs.add(new StatementOutput(line, lines));
             }
+        } catch (KernelHarnessException e) {
+            throw e;
         } catch (RuntimeException e) {
             // closing failed; the statements' results stand
             stderr.add("closing the " + backend.name() + " backend failed: " + e);
