@@ -36,6 +36,11 @@ public final class ScenarioGenerator {
     private final StringBuilder out = new StringBuilder();
     private final List<GenMap> maps = new ArrayList<>();
     private int emitted;
+    /**
+     * The "churn" profile: small maps, a key pool several times larger than max, more CPU switches,
+     * program lookups and dumps. It stresses eviction, free-list reuse and per-CPU slots.
+     */
+    private boolean churn;
 
     /** What the generator knows about a map it created (it cannot know the kernel's state). */
     private static final class GenMap {
@@ -85,6 +90,7 @@ public final class ScenarioGenerator {
     private void scenario(long seed, int statements) {
         out.append("# generated: seed=").append(seed).append(" type=").append(type.scenarioName())
                 .append(" cpus=").append(cpus).append(" statements=").append(statements).append('\n');
+        churn = chance(0.3);
         line("cpus " + cpus);
         if (chance(0.5)) {
             line("cpu " + rnd.nextInt(cpus));
@@ -127,7 +133,8 @@ public final class ScenarioGenerator {
         m.keySize = chance(0.4) ? 4 : chance(0.25) ? 8 : 1 + rnd.nextInt(64);
         m.valueSize = chance(0.3) ? 4 : chance(0.3) ? 8 : 1 + rnd.nextInt(64);
         double size = rnd.nextDouble();
-        m.max = size < 0.6 ? 2 + rnd.nextInt(15) : size < 0.9 ? 17 + rnd.nextInt(240) : 257 + rnd.nextInt(3744);
+        m.max = churn ? 2 + rnd.nextInt(31)
+                : size < 0.6 ? 2 + rnd.nextInt(15) : size < 0.9 ? 17 + rnd.nextInt(240) : 257 + rnd.nextInt(3744);
         List<String> flags = new ArrayList<>();
         boolean commonLru = true;
         if (type.isLru()) {
@@ -157,7 +164,8 @@ public final class ScenarioGenerator {
 
     /** Distinct keys, somewhat more than fit, so the map fills up and some lookups miss. */
     private List<byte[]> keyPool(GenMap m) {
-        long want = m.max + 1 + rnd.nextInt((int) Math.min(m.max / 2 + 4, 64));
+        long want = churn ? m.max * (2 + rnd.nextInt(3)) + 1
+                : m.max + 1 + rnd.nextInt((int) Math.min(m.max / 2 + 4, 64));
         long possible = m.keySize >= 3 ? Long.MAX_VALUE : 1L << (8 * m.keySize);
         int n = (int) Math.min(want, possible);
         List<byte[]> pool = new ArrayList<>(n);
@@ -240,7 +248,7 @@ public final class ScenarioGenerator {
     /** A key to read or delete: mostly one written before (a likely hit), else from the pool or new. */
     private byte[] key(GenMap m) {
         double p = rnd.nextDouble();
-        if (p < 0.5 && !m.written.isEmpty()) {
+        if (p < (churn ? 0.3 : 0.5) && !m.written.isEmpty()) {
             return pick(m.written);
         }
         if (p < 0.88 && !m.pool.isEmpty()) {
@@ -298,6 +306,14 @@ public final class ScenarioGenerator {
         if (!m.defined && chance(0.5)) {
             // a name left undefined by a failed create comes back soon, so its statements matter again
             createValid(m);
+            return;
+        }
+        if (churn && chance(0.12)) {
+            switch (rnd.nextInt(3)) {
+                case 0 -> line("cpu " + rnd.nextInt(cpus));
+                case 1 -> line("prog_lookup " + m.name + " " + keyText(m));
+                default -> line("dump " + m.name);
+            }
             return;
         }
         int w = rnd.nextInt(1000);
