@@ -39,17 +39,32 @@ public record HtabGeometry(Errno errno, String reason, HtabAttr attr, int possib
 
     /** Checks and sizes a map as BPF_MAP_CREATE would with CAP_BPF and CAP_SYS_ADMIN. */
     public static HtabGeometry compute(HtabAttr attr, int possibleCpus) {
-        return compute(attr, possibleCpus, DEFAULT_ONLINE_NUMA_NODES);
+        return compute(attr, possibleCpus, DEFAULT_ONLINE_NUMA_NODES, true, true);
     }
 
-    public static HtabGeometry compute(HtabAttr attr, int possibleCpus, int onlineNumaNodes) {
+    /** Checks and sizes a map for the machine and privileges {@code options} describe. */
+    public static HtabGeometry compute(HtabAttr attr, MapOptions options) {
+        return compute(attr, options.possibleCpus(), options.onlineNumaNodes(), options.capBpf(), options.capSysAdmin());
+    }
+
+    /**
+     * BPF_MAP_CREATE's decisions in the kernel's order: generic checks, htab_map_alloc_check, the
+     * CAP_BPF check (after the type's pre-check, so an LRU map with NO_PREALLOC reports ENOTSUPP
+     * even without privileges), then the sizing part of htab_map_alloc.
+     */
+    public static HtabGeometry compute(HtabAttr attr, int possibleCpus, int onlineNumaNodes,
+                                       boolean capBpf, boolean capSysAdmin) {
         String bad = mapCreateCheck(attr, onlineNumaNodes);
         if (bad != null) {
             return fail(Errno.EINVAL, bad, attr, possibleCpus);
         }
-        HtabGeometry pre = htabMapAllocCheck(attr, possibleCpus);
+        HtabGeometry pre = htabMapAllocCheck(attr, possibleCpus, capSysAdmin);
         if (pre != null) {
             return pre;
+        }
+        if (!capBpf) {
+            return fail(Errno.EPERM, "creating " + uapiName(attr.type()) + " needs CAP_BPF: the kernel returns EPERM",
+                    attr, possibleCpus);
         }
         return htabMapAllocSizing(attr, possibleCpus);
     }
@@ -71,13 +86,17 @@ public record HtabGeometry(Errno errno, String reason, HtabAttr attr, int possib
     }
 
     /** htab_map_alloc_check: the type-specific pre-checks, in the kernel's order (spec 2.3). */
-    private static HtabGeometry htabMapAllocCheck(HtabAttr attr, int possibleCpus) {
+    private static HtabGeometry htabMapAllocCheck(HtabAttr attr, int possibleCpus, boolean capSysAdmin) {
         MapType type = attr.type();
         int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
         boolean percpu = type.isPercpu();
         boolean lru = type.isLru();
         boolean percpuLru = (flags & MapFlag.NO_COMMON_LRU.bit()) != 0;
         boolean prealloc = (flags & MapFlag.NO_PREALLOC.bit()) == 0;
+        // Checked before the flag mask, as the kernel does.
+        if ((flags & MapFlag.ZERO_SEED.bit()) != 0 && !capSysAdmin) {
+            return fail(Errno.EPERM, "BPF_F_ZERO_SEED needs CAP_SYS_ADMIN: the kernel returns EPERM", attr, possibleCpus);
+        }
         if ((flags & ~MapFlag.HTAB_CREATE_FLAG_MASK) != 0) {
             return fail(Errno.EINVAL, String.format("map_flags 0x%x has bits the hash family does not accept"
                     + " (allowed mask 0x%x): the kernel returns EINVAL", flags, MapFlag.HTAB_CREATE_FLAG_MASK), attr, possibleCpus);
@@ -123,7 +142,7 @@ public record HtabGeometry(Errno errno, String reason, HtabAttr attr, int possib
         if (maxEntries > (1L << 31)) {
             return fail(Errno.E2BIG, "max_entries above 2^31: the kernel returns E2BIG", attr, possibleCpus);
         }
-        long nBuckets = Long.highestOneBit(maxEntries) == maxEntries ? maxEntries : Long.highestOneBit(maxEntries) << 1;
+        long nBuckets = pow2up(maxEntries);
         long elemSize = HTAB_ELEM_HEADER + round8(attr.keySize()) + (attr.type().isPercpu() ? 8 : round8(attr.valueSize()));
         if (nBuckets > 0x0FFF_FFFFL) {
             return fail(Errno.E2BIG, "max_entries " + maxEntries + " needs " + nBuckets
@@ -167,6 +186,11 @@ public record HtabGeometry(Errno errno, String reason, HtabAttr attr, int possib
         return usage;
     }
 
+    /** Whether the kernel preallocates this map's elements at creation. */
+    public boolean isPrealloc() {
+        return attr.isPrealloc();
+    }
+
     /** Bytes a user-space value buffer has: value_size, or one rounded slot per possible CPU. */
     public long userValueSize() {
         return attr.type().isPercpu() ? round8(attr.valueSize()) * possibleCpus : attr.valueSize();
@@ -178,6 +202,11 @@ public record HtabGeometry(Errno errno, String reason, HtabAttr attr, int possib
 
     private static String uapiName(MapType type) {
         return "BPF_MAP_TYPE_" + type.name();
+    }
+
+    /** The smallest power of two >= n (n >= 1). */
+    public static long pow2up(long n) {
+        return Long.highestOneBit(n) == n ? n : Long.highestOneBit(n) << 1;
     }
 
     public static long round8(long n) {
