@@ -1,5 +1,6 @@
 package io.htablab.lsp;
 
+import io.htablab.hashtab.cfront.CDiagnostic;
 import io.htablab.hashtab.cfront.CFrontResult;
 import io.htablab.hashtab.cfront.Layout;
 import io.htablab.hashtab.cfront.MapDefinition;
@@ -9,6 +10,7 @@ import io.htablab.hashtab.cfront.SourceRange;
 import io.htablab.hashtab.htab.MapFlag;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,32 +143,66 @@ final class CodeActionFeature {
         if (r.isUnion() || r.isPacked() || !a.isThisDocument(r.uri()) || r.layout() == null) {
             return null;
         }
-        Map<SourceRange, Decl> decls = new LinkedHashMap<>();
+        Map<Integer, Decl> decls = new LinkedHashMap<>();
         for (Layout.Member m : r.layout().members()) {
             if (m.isBitField() || m.name() == null || m.declRange() == null
                     || m.declRange().equals(SourceRange.NONE) || !a.index().isValid(m.declRange())) {
                 return null;
             }
-            Decl d = decls.get(m.declRange());
+            SourceRange full = wholeDeclaration(a, m.declRange());
+            if (full == null) {
+                return null;
+            }
+            int start = a.index().offset(full, false);
+            Decl d = decls.get(start);
             if (d == null) {
-                d = new Decl(m.declRange(), m.type().align(), new ArrayList<>());
-                decls.put(m.declRange(), d);
+                d = new Decl(full, m.type().align(), new ArrayList<>());
+                decls.put(start, d);
             }
             d.members().add(m);
             if (m.type().align() > d.align()) {
-                decls.put(m.declRange(), new Decl(d.range(), m.type().align(), d.members()));
+                decls.put(start, new Decl(d.range(), m.type().align(), d.members()));
             }
         }
         return decls.isEmpty() ? null : new ArrayList<>(decls.values());
     }
 
-    private static String indentOf(Analysis a, SourceRange r) {
-        String line = a.index().line(r.startLine());
-        int i = 0;
-        while (i < line.length() && Character.isWhitespace(line.charAt(i))) {
-            i++;
+    /**
+     * A member's declaration through its ';' (the front end's range may stop at the declarator, and with
+     * several declarators "int a, b;" each member's range ends at its own name).
+     */
+    private static SourceRange wholeDeclaration(Analysis a, SourceRange declRange) {
+        String text = a.text();
+        int start = a.index().offset(declRange, false);
+        int end = a.index().offset(declRange, true);
+        if (end > start && text.charAt(end - 1) == ';') {
+            return declRange;
         }
-        return line.substring(0, Math.min(i, r.startCol()));
+        int depth = 0;
+        for (int i = end; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                if (depth == 0) {
+                    return null;
+                }
+                depth--;
+            } else if (c == ';' && depth == 0) {
+                return a.index().rangeOf(start, i + 1);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What goes between two member declarations: a newline and the first member's indentation, or a space
+     * when the struct is written on one line.
+     */
+    private static String separator(Analysis a, SourceRange first) {
+        String line = a.index().line(first.startLine());
+        String before = line.substring(0, Math.min(first.startCol(), line.length()));
+        return before.isBlank() ? "\n" + before : " ";
     }
 
     /** Sort member declarations by decreasing alignment (stable), if that leaves fewer padding bytes. */
@@ -180,19 +216,20 @@ final class CodeActionFeature {
         if (sorted.equals(decls)) {
             return null;
         }
-        String indent = indentOf(a, decls.get(0).range());
+        String separator = separator(a, decls.get(0).range());
         StringBuilder body = new StringBuilder();
         for (Decl d : sorted) {
             if (body.length() > 0) {
-                body.append('\n').append(indent);
+                body.append(separator);
             }
             body.append(a.text(), a.index().offset(d.range(), false), a.index().offset(d.range(), true));
         }
         SourceRange whole = decls.get(0).range().union(decls.get(decls.size() - 1).range());
         List<TextEdit> edits = List.of(new TextEdit(whole, body.toString()));
         long before = Padding.totalBytes(Padding.holes(r));
-        RecordType after = sameRecord(reparse.apply(TextEdits.apply(a.text(), edits)), r);
-        if (after == null || after.layout() == null) {
+        CFrontResult reread = reparse.apply(TextEdits.apply(a.text(), edits));
+        RecordType after = sameRecord(reread, r);
+        if (!sameMembers(r, after) || errors(reread) > errors(a.result())) {
             return null;
         }
         long left = Padding.totalBytes(Padding.holes(after));
@@ -216,7 +253,7 @@ final class CodeActionFeature {
             names.add(m.name());
         }
         String byteType = a.result().types().typedef("__u8") != null ? "__u8" : "unsigned char";
-        String indent = indentOf(a, decls.get(0).range());
+        String separator = separator(a, decls.get(0).range());
         Map<SourceRange, StringBuilder> inserts = new LinkedHashMap<>();
         int next = 0;
         for (Layout.Hole hole : r.layout().holes()) {
@@ -235,7 +272,7 @@ final class CodeActionFeature {
                 name = "__pad" + next++;
             } while (names.contains(name));
             String member = byteType + " " + name + (hole.size() == 1 ? "" : "[" + hole.size() + "]") + ";";
-            inserts.computeIfAbsent(after.range(), k -> new StringBuilder()).append('\n').append(indent).append(member);
+            inserts.computeIfAbsent(after.range(), k -> new StringBuilder()).append(separator).append(member);
         }
         List<TextEdit> edits = new ArrayList<>();
         for (Map.Entry<SourceRange, StringBuilder> e : inserts.entrySet()) {
@@ -243,11 +280,34 @@ final class CodeActionFeature {
                     e.getKey().endCol());
             edits.add(new TextEdit(end, e.getValue().toString()));
         }
-        RecordType after = sameRecord(reparse.apply(TextEdits.apply(a.text(), edits)), r);
-        if (after == null || after.layout() == null || after.layout().hasHoles() || after.size() != r.size()) {
+        CFrontResult reread = reparse.apply(TextEdits.apply(a.text(), edits));
+        RecordType after = sameRecord(reread, r);
+        if (after == null || after.layout() == null || after.layout().hasHoles() || after.size() != r.size()
+                || errors(reread) > errors(a.result())) {
             return null;
         }
         return new CodeActionData("Add explicit padding members to " + r.spelling(), "key.padding", edits);
+    }
+
+    private static long errors(CFrontResult result) {
+        return result == null ? Long.MAX_VALUE
+                : result.diagnostics().stream().filter(d -> d.severity() == CDiagnostic.Severity.ERROR).count();
+    }
+
+    /** Reordering must keep every member (same names, same types). */
+    private static boolean sameMembers(RecordType before, RecordType after) {
+        if (after == null || after.layout() == null) {
+            return false;
+        }
+        Map<String, String> x = new HashMap<>();
+        for (Layout.Member m : before.layout().members()) {
+            x.put(m.name(), m.type().spelling());
+        }
+        Map<String, String> y = new HashMap<>();
+        for (Layout.Member m : after.layout().members()) {
+            y.put(m.name(), m.type().spelling());
+        }
+        return x.equals(y);
     }
 
     /** The record of a re-read text that corresponds to {@code r} (by tag, else by start line). */

@@ -35,7 +35,10 @@ final class DiagnosticsFeature {
         List<HtabDiagnostic> out = new ArrayList<>();
         frontEndDiagnostics(a, out);
         for (MapFacts m : a.maps()) {
-            createChecks(m, out);
+            // A definition the front end could not read completely would only produce follow-on errors.
+            if (!hasFrontEndError(out, m)) {
+                createChecks(m, out);
+            }
             keyPadding(m, out);
             percpuMemory(m, a.settings(), out);
             lruEarlyEviction(m, out);
@@ -47,6 +50,16 @@ final class DiagnosticsFeature {
                     : new HtabDiagnostic(d.severity(), d.code(), d.message(), clamp(a.index(), d.range()), d.mapName()));
         }
         return valid;
+    }
+
+    private static boolean hasFrontEndError(List<HtabDiagnostic> found, MapFacts m) {
+        for (HtabDiagnostic d : found) {
+            if (d.severity() == Severity.ERROR && d.code().startsWith("cfront.")
+                    && CodeActionFeature.overlaps(d.range(), m.def().range())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static SourceRange clamp(TextIndex index, SourceRange r) {
@@ -171,7 +184,7 @@ final class DiagnosticsFeature {
         }
         StringBuilder sb = new StringBuilder();
         sb.append("per-CPU values of map ").append(def.name()).append(" take ").append(slot).append(" B \u00d7 ")
-                .append(p).append(" CPUs \u00d7 ").append(entries).append(" entries = ").append(Units.bytes(bytes));
+                .append(p).append(" CPUs \u00d7 ").append(entries).append(" entries = ").append(Units.exact(bytes));
         if (g != null) {
             long total = g.attr().isPrealloc() ? g.memoryUsage() : g.memoryUsage(g.maxEntries());
             sb.append(" (memlock ").append(Units.bytes(total))
