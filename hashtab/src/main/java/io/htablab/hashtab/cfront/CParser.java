@@ -162,6 +162,9 @@ final class CParser {
             all.addAll(prelude.subList(0, prelude.size() - 1));
             all.addAll(main);
             toks = all.toArray(new Token[0]);
+            for (int i = 0; i < toks.length; i++) {
+                toks[i].index = i;
+            }
             pos = 0;
             translationUnit();
         } catch (RuntimeException | StackOverflowError e) {
@@ -331,7 +334,7 @@ final class CParser {
             SourceRange r = rangeOf(a, b);
             String s = files.get(a.file).slice(r.startLine(), r.startCol(), r.endLine(), r.endCol());
             boolean insideOneExpansion = a.fromMacro && b.fromMacro && a.range().equals(b.range());
-            if (s != null && (!insideOneExpansion || s.matches("[A-Za-z_][A-Za-z0-9_]*"))) {
+            if (s != null && (!insideOneExpansion || isIdentifier(s))) {
                 return s;
             }
         }
@@ -343,6 +346,19 @@ final class CParser {
             sb.append(toks[i].text);
         }
         return sb.toString();
+    }
+
+    private static boolean isIdentifier(String s) {
+        if (s.isEmpty() || Character.isDigit(s.charAt(0))) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean isTypedefName(Token t) {
@@ -768,8 +784,7 @@ final class CParser {
                             a.aligned = (int) Math.max(a.aligned, Math.min(v.v(), 1 << 29));
                         }
                     } else {
-                        a.aligned = Math.max(a.aligned, 8); // the largest alignment BPF uses for any type...
-                        a.aligned = Math.max(a.aligned, 16); // ...is __int128's 16, which clang uses for bare 'aligned'
+                        a.aligned = Math.max(a.aligned, 16); // bare 'aligned' is 16 on BPF (checked with clang 14)
                     }
                 } else if (n.equals("section")) {
                     expect("(");
@@ -930,9 +945,13 @@ final class CParser {
                         params.add(INT);
                         continue;
                     }
+                    int paramStart = pos;
                     Spec ps = specifiers(false);
                     Declarator pd = declarator(ps.type, true);
                     attributesInto(pd.attrs);
+                    if (pos == paramStart || (!peek().is(",") && !peek().is(")"))) {
+                        error(peek(), "expected ')' to end the parameter list");
+                    }
                     CType pt = pd.type;
                     if (pt instanceof ArrayType at) {
                         pt = new PointerType(at.element());
@@ -2094,12 +2113,8 @@ final class CParser {
     }
 
     private int indexOf(Token t) {
-        for (int i = Math.min(pos, toks.length - 1); i >= 0; i--) {
-            if (toks[i] == t) {
-                return i;
-            }
-        }
-        return -1;
+        int i = t.index;
+        return i >= 0 && i < toks.length && toks[i] == t ? i : -1;
     }
 
     private MapDefinition legacyMap(String name, Token nameTok, SourceRange whole, RecordType rec, int initStart) {

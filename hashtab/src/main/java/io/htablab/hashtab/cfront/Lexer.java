@@ -114,9 +114,9 @@ final class Lexer {
         int start = i;
         int sl = line, sc = i - lineStart;
         char c = s.charAt(i);
-        if (Character.isLetter(c) || c == '_' || c == '$') {
+        if (isIdentStart(c)) {
             i++;
-            while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '$')) {
+            while (i < n && isIdentPart(s.charAt(i))) {
                 i++;
             }
             // wide/UTF prefixes of string and char literals
@@ -145,6 +145,10 @@ final class Lexer {
         if (c == '"' || c == '\'') {
             return quoted(c, start, sl, sc);
         }
+        if (c < 128 && "<>.-+&|=!*/%^#".indexOf(c) < 0) {
+            i++;
+            return make("[](){}.&*+-~!/%<>^|?:;=,#".indexOf(c) >= 0 ? Token.PUNCT : Token.OTHER, start, sl, sc);
+        }
         for (String p : PUNCT3) {
             if (s.startsWith(p, i)) {
                 i += 3;
@@ -162,6 +166,20 @@ final class Lexer {
             i++;
         }
         return make("[](){}.&*+-~!/%<>^|?:;=,#".indexOf(c) >= 0 ? Token.PUNCT : Token.OTHER, start, sl, sc);
+    }
+
+    private static boolean isIdentStart(char c) {
+        if (c < 128) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$';
+        }
+        return Character.isLetter(c);
+    }
+
+    private static boolean isIdentPart(char c) {
+        if (c < 128) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+        }
+        return Character.isLetterOrDigit(c);
     }
 
     private Token quoted(char q, int start, int sl, int sc) {

@@ -20,6 +20,8 @@ final class Token {
     boolean fromMacro;
     /** Macros that must not expand this token again (Prosser's hide set); null when empty. */
     Set<String> hideSet;
+    /** Position in the parser's token array (-1 until the parser numbers it). */
+    int index = -1;
 
     Token(int kind, String text, int file, int line, int col, int endLine, int endCol) {
         this.kind = kind;
