@@ -67,12 +67,11 @@ class CodeActionTest {
 
     @Test
     void reorderFieldsRemovesPaddingOnOneLine() {
-        String before = HEAD + "struct k { __u8 a; __u32 b; __u8 c, d; __u16 e; };
-"
+        String before = HEAD + "struct k { __u8 a, c; __u32 b; __u16 e; };\n"
                 + "struct {\n    __uint(type, BPF_MAP_TYPE_HASH);\n    __uint(max_entries, 1024);\n"
                 + "    __type(|key, struct k);\n    __type(value, __u64);\n} m SEC(\".maps\");\n";
         String after = applyAction(before, "Reorder fields of struct k to remove padding");
-        assertThat(after).contains("struct k { __u32 b; __u16 e; __u8 a; __u8 c, d; };");
+        assertThat(after).contains("struct k { __u32 b; __u16 e; __u8 a, c; };");
         Dsl.diagnostics(after).isEmpty();
     }
 
