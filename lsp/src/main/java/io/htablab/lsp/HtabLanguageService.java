@@ -12,6 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The language service: every feature as a plain method over (uri, text, position, settings), without any
@@ -77,17 +83,39 @@ public final class HtabLanguageService {
         cache.remove(uri);
     }
 
+    /** A parse that takes longer than this is abandoned (the document gets an error instead of a hung server). */
+    static final long PARSE_TIMEOUT_MILLIS = 10_000;
+
+    private static final ExecutorService PARSER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "htab-cfront");
+        t.setDaemon(true);
+        return t;
+    });
+
     CFrontResult parse(String uri, String text, LspSettings s) {
         CFrontOptions options = CFrontOptions.defaults().withIncludePaths(s.includePaths()).withReader(includeReader);
+        Future<CFrontResult> future = PARSER.submit(() -> CFront.parse(uri, text, options));
         try {
-            return CFront.parse(uri, text, options);
-        } catch (RuntimeException | StackOverflowError e) {
+            return future.get(PARSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            System.err.println("htab-lsp: C front end did not finish within " + PARSE_TIMEOUT_MILLIS + " ms on " + uri);
+            return failed(uri, "timeout", "the C front end did not finish within " + PARSE_TIMEOUT_MILLIS
+                    + " ms; this is a bug in htab-lab, please report the file");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(true);
+            return failed(uri, "interrupted", "analysis interrupted");
+        } catch (ExecutionException e) {
             // The front end promises not to throw; if it does, the document gets one error instead of a dead server.
-            System.err.println("htab-lsp: C front end failed on " + uri + ": " + e);
-            CDiagnostic d = new CDiagnostic(CDiagnostic.Severity.ERROR, "crash",
-                    "internal error in the C front end: " + e, uri, SourceRange.NONE);
-            return new CFrontResult(uri, List.of(), List.of(d), new TypeTable(), Map.of());
+            System.err.println("htab-lsp: C front end failed on " + uri + ": " + e.getCause());
+            return failed(uri, "crash", "internal error in the C front end: " + e.getCause());
         }
+    }
+
+    private static CFrontResult failed(String uri, String code, String message) {
+        CDiagnostic d = new CDiagnostic(CDiagnostic.Severity.ERROR, code, message, uri, SourceRange.NONE);
+        return new CFrontResult(uri, List.of(), List.of(d), new TypeTable(), Map.of());
     }
 
     public List<HtabDiagnostic> diagnostics(String uri, String text) {

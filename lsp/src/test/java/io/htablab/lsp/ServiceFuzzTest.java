@@ -82,7 +82,7 @@ class ServiceFuzzTest {
         List<HtabDiagnostic> diagnostics = service.diagnostics(uri, text);
         for (HtabDiagnostic d : diagnostics) {
             assertThat(index.isValid(d.range())).as("range of %s", d).isTrue();
-            assertThat(d.code()).as("the front end crashed: %s", d).isNotEqualTo("cfront.crash");
+            assertThat(d.code()).as("the front end crashed or hung: %s", d).isNotIn("cfront.crash", "cfront.timeout");
         }
         int line = random.nextInt(index.lineCount() + 1);
         int col = random.nextInt(index.line(line).length() + 2);
