@@ -51,10 +51,11 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = parent == null ? System.out : parent.out();
+        PrintStream err = parent == null ? System.err : parent.err();
         LspSettings settings = LspSettings.defaults().withIncludePaths(includes);
         if (cpus != null) {
             if (cpus < 1) {
-                System.err.println("check: --cpus must be at least 1, got " + cpus);
+                err.println("check: --cpus must be at least 1, got " + cpus);
                 return EXIT_UNREADABLE;
             }
             settings = settings.withPossibleCpus(cpus);
@@ -62,7 +63,7 @@ public final class CheckCommand implements Callable<Integer> {
         if (percpuMemoryWarning != null) {
             settings = settings.withPercpuMemoryWarningBytes(percpuMemoryWarning);
         }
-        return check(new HtabLanguageService(settings), files, out, System.err);
+        return check(new HtabLanguageService(settings), files, out, err);
     }
 
     /** The command's work, callable without picocli. */

@@ -33,7 +33,7 @@ public final class Main {
 
     /** Runs picocli on {@code args} ("check ...", "--help"); returns the exit status. */
     public static int runCommandLine(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cl = new CommandLine(new TopCommand(out));
+        CommandLine cl = new CommandLine(new TopCommand(out, err));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         return cl.execute(args);
@@ -69,13 +69,19 @@ public final class Main {
             subcommands = CheckCommand.class)
     static final class TopCommand implements Runnable {
         private final PrintStream out;
+        private final PrintStream err;
 
-        TopCommand(PrintStream out) {
+        TopCommand(PrintStream out, PrintStream err) {
             this.out = out;
+            this.err = err;
         }
 
         PrintStream out() {
             return out;
+        }
+
+        PrintStream err() {
+            return err;
         }
 
         @Override
