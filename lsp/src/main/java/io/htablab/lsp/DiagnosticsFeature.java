@@ -93,7 +93,7 @@ final class DiagnosticsFeature {
             HtabGeometry g = m.geometry();
             String reason = g.reason();
             out.add(new HtabDiagnostic(Severity.ERROR, "htab.create." + g.errno().name(),
-                    "map " + def.name() + ": " + reason, placeCreateError(def, reason), def.name()));
+                    "map " + def.name() + ": " + reason, placeCreateError(def, g.field()), def.name()));
             return;
         }
         if (m.isArray() && m.isKnown()) {
@@ -115,25 +115,19 @@ final class DiagnosticsFeature {
         }
     }
 
-    /** The entry the kernel objects to, recognised from HtabGeometry's explanation. */
-    static SourceRange placeCreateError(MapDefinition def, String reason) {
-        String r = reason == null ? "" : reason;
-        if (r.startsWith("unknown map type")) {
-            return Analysis.fieldRange(def, "type");
+    /** The entry the kernel objects to, as HtabGeometry names it. */
+    static SourceRange placeCreateError(MapDefinition def, HtabGeometry.Field field) {
+        if (field == null) {
+            return Analysis.fieldRange(def, "map_flags");
         }
-        if (r.startsWith("key_size + value_size") || r.startsWith("value_size") || r.startsWith("a per-CPU value")) {
-            return Analysis.fieldRange(def, "value", "value_size");
-        }
-        if (r.startsWith("key_size")) {
-            return Analysis.fieldRange(def, "key", "key_size");
-        }
-        if (r.startsWith("max_entries")) {
-            return Analysis.fieldRange(def, "max_entries");
-        }
-        if (r.startsWith("BPF_F_NUMA_NODE with node")) {
-            return Analysis.fieldRange(def, "numa_node", "map_flags");
-        }
-        return Analysis.fieldRange(def, "map_flags");
+        return switch (field) {
+            case TYPE -> Analysis.fieldRange(def, "type");
+            case KEY_SIZE -> Analysis.fieldRange(def, "key", "key_size");
+            case VALUE_SIZE -> Analysis.fieldRange(def, "value", "value_size");
+            case MAX_ENTRIES -> Analysis.fieldRange(def, "max_entries");
+            case NUMA_NODE -> Analysis.fieldRange(def, "numa_node", "map_flags");
+            case MAP_FLAGS -> Analysis.fieldRange(def, "map_flags");
+        };
     }
 
     private static void keyPadding(MapFacts m, List<HtabDiagnostic> out) {
