@@ -41,6 +41,7 @@ public final class ScenarioGenerator {
      * program lookups and dumps. It stresses eviction, free-list reuse and per-CPU slots.
      */
     private boolean churn;
+    private int statements;
 
     /** What the generator knows about a map it created (it cannot know the kernel's state). */
     private static final class GenMap {
@@ -88,6 +89,7 @@ public final class ScenarioGenerator {
     // ------------------------------------------------------------------ structure
 
     private void scenario(long seed, int statements) {
+        this.statements = statements;
         out.append("# generated: seed=").append(seed).append(" type=").append(type.scenarioName())
                 .append(" cpus=").append(cpus).append(" statements=").append(statements).append('\n');
         churn = chance(0.3);
@@ -308,6 +310,15 @@ public final class ScenarioGenerator {
             createValid(m);
             return;
         }
+        if (m.defined && chance(churn ? 0.06 : 0.02)) {
+            fill(m);
+            return;
+        }
+        if (churn && chance(0.5)) {
+            // inserts outpace deletes, so small maps stay full and LRU maps evict
+            update(m);
+            return;
+        }
         if (churn && chance(0.12)) {
             switch (rnd.nextInt(3)) {
                 case 0 -> line("cpu " + rnd.nextInt(cpus));
@@ -375,6 +386,32 @@ public final class ScenarioGenerator {
             String f = updateFlags();
             line("update " + m.name + " " + writtenKeyText(m) + " " + userValueText(m) + (f.isEmpty() ? "" : " " + f));
         }
+    }
+
+    /**
+     * Fills a map past its capacity with distinct pool keys: one update per statement for small maps
+     * (each may evict on an LRU map), one update_batch for larger ones.
+     */
+    private void fill(GenMap m) {
+        int room = statements - emitted;
+        int start = rnd.nextInt(m.pool.size());
+        if (m.max <= 32) {
+            int n = (int) Math.min(Math.min(m.max + 1 + rnd.nextInt(4), m.pool.size()), room);
+            for (int i = 0; i < n; i++) {
+                byte[] k = m.pool.get((start + i) % m.pool.size());
+                m.written.add(k);
+                line("update " + m.name + " " + bytesText(k) + " " + userValueText(m));
+            }
+            return;
+        }
+        int n = (int) Math.min(Math.min(m.max + 8, 300), m.pool.size());
+        StringBuilder sb = new StringBuilder("update_batch " + m.name);
+        for (int i = 0; i < n; i++) {
+            byte[] k = m.pool.get((start + i) % m.pool.size());
+            m.written.add(k);
+            sb.append(' ').append(HEX.formatHex(k)).append('=').append(HEX.formatHex(randomBytes(m.valueSize)));
+        }
+        line(sb.toString());
     }
 
     /** Many inserts at once, to fill a large map. */
