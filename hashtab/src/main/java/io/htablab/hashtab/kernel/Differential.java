@@ -53,7 +53,8 @@ public final class Differential {
      * The comparison of the two runs.
      *
      * @param index the index in the script of the first differing statement (DIFFER), else -1
-     * @param why   for CANNOT_RUN, the kernel's reason
+     * @param why   for CANNOT_RUN, why the kernel cannot run it (its {@code cpus N} refusal, or an engine-only
+     *              statement in the script)
      */
     public record Outcome(Verdict verdict, List<ScriptLine> script, Run engine, Run kernel, int index, String why) {
 
@@ -112,6 +113,13 @@ public final class Differential {
     /** Runs the scenario text on a fresh engine and a fresh kernel backend and compares them. */
     public static Outcome compare(String text, String fileName, Supplier<Backend> engine, Supplier<Backend> kernel) {
         List<ScriptLine> script = ScenarioParser.parse(text);
+        for (ScriptLine line : script) {
+            if (line.isValid() && line.statement().isEngineOnly()) {
+                // an extension the kernel has no counterpart for: nothing to compare against
+                return new Outcome(Verdict.CANNOT_RUN, script, null, null, -1, "line " + line.lineNumber()
+                        + " uses the engine-only statement '" + line.statement().keyword() + "'");
+            }
+        }
         Run k = run(kernel.get(), script, fileName);
         if (k.cpusMismatch() != null) {
             return new Outcome(Verdict.CANNOT_RUN, script, null, k, -1, k.cpusMismatch());

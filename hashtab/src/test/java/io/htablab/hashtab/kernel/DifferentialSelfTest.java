@@ -128,6 +128,14 @@ class DifferentialSelfTest {
     }
 
     @Test
+    void engineOnlyStatementsMakeAScenarioUncheckable() {
+        String text = "create h type=hash key=4 value=4 max=8 flags=zero_seed\nreader r h u32:1\n";
+        Differential.Outcome o = Differential.compare(text, "r.hts", ENGINE, FAULTY);
+        assertThat(o.verdict()).isEqualTo(Differential.Verdict.CANNOT_RUN);
+        assertThat(o.why()).contains("line 2").contains("'reader'");
+    }
+
+    @Test
     void anExceptionIsADifferenceAtItsStatement() {
         Supplier<Backend> throwing = () -> new FaultyEngine() {
             @Override public Errno update(MapHandle map, byte[] key, byte[] value, long flags) {
