@@ -9,6 +9,8 @@ import io.htablab.hashtab.scenario.Backend;
 import io.htablab.hashtab.scenario.CpusMismatchException;
 
 import java.io.IOException;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +45,8 @@ public final class KernelBackend implements Backend {
     /** Pre-set in out_batch to see whether the kernel wrote the cursor. */
     private static final long OUT_BATCH_SENTINEL = -1L;
 
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private static volatile String probeResult;
     private static volatile boolean probed;
 
@@ -51,7 +55,10 @@ public final class KernelBackend implements Backend {
     private final Consumer<String> diagnostics;
     private final byte[] originalAffinity;
     private final Memory packet = Bpf.zeroed(TEST_PACKET_SIZE);
+    /** Shared with the cleaner, which must not reach the backend itself. */
     private final Set<KernelMap> openMaps = new LinkedHashSet<>();
+    /** A safety net: descriptors of a backend nobody closed are released when it becomes unreachable. */
+    private final Cleaner.Cleanable cleanable;
     private int currentCpu;
     private boolean closed;
 
@@ -134,6 +141,7 @@ public final class KernelBackend implements Backend {
         this.cpuIds = possibleCpuIds();
         Bpf.raiseMemlockLimit();
         this.originalAffinity = Bpf.getAffinity();
+        this.cleanable = CLEANER.register(this, new ReleaseDescriptors(openMaps));
         // Before any `cpu` statement the work runs on the first possible CPU, so runs are reproducible.
         this.currentCpu = cpuIds.get(0);
         int e = Bpf.pinToCpu(currentCpu);
@@ -283,8 +291,13 @@ public final class KernelBackend implements Backend {
 
     /** bpf() on the scenario's CPU. */
     private long sys(int cmd, Memory attr) {
-        ensurePinned();
-        return bpf.call(cmd, attr);
+        try {
+            ensurePinned();
+            return bpf.call(cmd, attr);
+        } finally {
+            // the cleaner must not close descriptors while a call that names them is in flight
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** The Errno for a positive code; codes the scenario layer cannot name stop the run loudly. */
@@ -319,6 +332,7 @@ public final class KernelBackend implements Backend {
         KernelMap m = new KernelMap(name, fd, attr.type(), (int) attr.keySize(), (int) attr.valueSize(), max,
                 cpuIds.size());
         openMaps.add(m);
+        Reference.reachabilityFence(this);
         return new Created(Errno.OK, m);
     }
 
@@ -573,10 +587,23 @@ public final class KernelBackend implements Backend {
             diagnostics.accept("cannot read the scratch map of " + m.name + " (" + Errno.nameOf((int) -r) + ")");
             return new ProgramRun(errno(-r), 0, null);
         }
-        return new ProgramRun(null, back.getLong(0), back.getByteArray(valueOffset, m.valueSize));
+        ProgramRun done = new ProgramRun(null, back.getLong(0), back.getByteArray(valueOffset, m.valueSize));
+        Reference.reachabilityFence(this);
+        return done;
     }
 
     // ------------------------------------------------------------------ lifetime
+
+    /** Closes every descriptor of the maps in the set; run once, by close() or by the cleaner. */
+    private record ReleaseDescriptors(Set<KernelMap> maps) implements Runnable {
+        @Override
+        public void run() {
+            for (KernelMap m : maps) {
+                m.closeDescriptors();
+            }
+            maps.clear();
+        }
+    }
 
     private void checkOpen() {
         if (closed) {
@@ -591,10 +618,7 @@ public final class KernelBackend implements Backend {
             return;
         }
         closed = true;
-        for (KernelMap m : openMaps) {
-            m.closeDescriptors();
-        }
-        openMaps.clear();
+        cleanable.clean();
         if (originalAffinity != null) {
             Bpf.setAffinity(originalAffinity);
         }

@@ -171,6 +171,27 @@ class KernelBackendTest {
     }
 
     @Test
+    void anUnclosedBackendReleasesItsDescriptorsWhenCollected() throws Exception {
+        long before = openFds();
+        byte[] affinity = Bpf.getAffinity();
+        openAndForget();
+        // only close() can give the thread its affinity back; the cleaner runs on another thread
+        Bpf.setAffinity(affinity);
+        for (int i = 0; i < 50 && openFds() != before; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(openFds()).isEqualTo(before);
+    }
+
+    private static void openAndForget() throws Exception {
+        KernelBackend k = new KernelBackend();
+        Backend.MapHandle m = k.create("f", new HtabAttr(MapType.HASH, 4, 4, 4, ZERO_SEED)).map();
+        k.progUpdate(m, u32(1), u32(1), 0);
+        assertThat(k.openDescriptorCount()).isEqualTo(3);
+    }
+
+    @Test
     void aDifferentCpuCountCannotRunHere() throws Exception {
         try (KernelBackend k = new KernelBackend()) {
             k.setPossibleCpus(k.possibleCpus());
