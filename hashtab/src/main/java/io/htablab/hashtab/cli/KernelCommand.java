@@ -17,11 +17,13 @@ import java.util.concurrent.Callable;
 @Command(name = "kernel",
         mixinStandardHelpOptions = true,
         description = {
-            "Run a scenario on this machine's kernel through the bpf() system call and print one result line",
-            "per statement, exactly as the kernel oracle (shared/oracle/kernel_oracle.py) does.",
+            "Run a scenario on this machine's kernel through the bpf() system call and print one result "
+                    + "line per statement, exactly as the kernel oracle (shared/oracle/kernel_oracle.py) does.",
+            "",
             "Needs root, or CAP_BPF with CAP_SYS_ADMIN (zero_seed) and CAP_NET_ADMIN (prog_* statements).",
-            "Exit status: 0 after the run, 1 when the file cannot be read, 2 when 'cpus N' differs from",
-            "this kernel's possible CPUs, 3 when bpf() is not permitted, 4 on an internal error."
+            "",
+            "Exit status: 0 after the run, 1 when the file cannot be read, 2 when 'cpus N' differs from "
+                    + "this kernel's possible CPUs, 3 when bpf() is not permitted, 4 on an internal error."
         })
 final class KernelCommand implements Callable<Integer> {
 

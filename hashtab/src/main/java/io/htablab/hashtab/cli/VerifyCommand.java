@@ -25,14 +25,17 @@ import java.util.function.Supplier;
 @Command(name = "verify",
         mixinStandardHelpOptions = true,
         description = {
-            "Run scenarios on both the engine and this machine's kernel (through bpf(); needs root) and",
-            "compare their output statement by statement. Scenarios come from files, or from the random",
-            "scenario generator (--random N --seed S; scenario i uses seed S+i, so one failing scenario",
-            "is reproduced by --random 1 --seed S+i).",
-            "On a difference it prints the first differing statement with its context, then minimises the",
-            "scenario by delta debugging and writes the smallest differing scenario to a file.",
-            "Exit status: 0 all agree, 1 a difference, 2 usage error or unreadable file,",
-            "3 bpf() not permitted, 4 internal error."
+            "Run scenarios on both the engine and this machine's kernel (through bpf(); needs root) "
+                    + "and compare their output statement by statement.",
+            "",
+            "Scenarios come from files, or from the random scenario generator (--random N --seed S): "
+                    + "scenario i uses seed S+i, so one failing scenario is reproduced by --random 1 --seed S+i.",
+            "",
+            "On a difference it prints the first differing statement with its context, then minimises "
+                    + "the scenario by delta debugging and writes the smallest differing scenario to a file.",
+            "",
+            "Exit status: 0 all agree, 1 a difference, 2 usage error or unreadable file, "
+                    + "3 bpf() not permitted, 4 internal error."
         })
 final class VerifyCommand implements Callable<Integer> {
 
