@@ -162,9 +162,9 @@ public class HashBenchmark {
             for (int i = 0; i < present.length; i++) {
                 map.put(presentKeys[i], Keys.value(i));
             }
-            // The access-order keys are distinct objects equal to the stored ones, as a caller's keys would be.
-            this.hit = Keys.wrap(hit);
-            this.miss = Keys.wrap(miss);
+            // The access-order keys are distinct objects (and arrays) equal to the stored ones, as a caller's are.
+            this.hit = Keys.wrapCopies(hit);
+            this.miss = Keys.wrapCopies(miss);
         }
 
         private static int copyOut(byte[] v, byte[] out) {

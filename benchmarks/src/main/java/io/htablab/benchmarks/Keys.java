@@ -50,6 +50,18 @@ final class Keys {
         return out;
     }
 
+    /**
+     * Wrappers around copies of the given keys: a caller's key is its own array, never the one the map stored
+     * (else {@code Arrays.equals} would see the same array and skip the comparison and its memory access).
+     */
+    static ByteKey[] wrapCopies(byte[][] keys) {
+        ByteKey[] out = new ByteKey[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            out[i] = new ByteKey(keys[i].clone());
+        }
+        return out;
+    }
+
     static ByteKey[] wrap(byte[][] keys) {
         ByteKey[] out = new ByteKey[keys.length];
         for (int i = 0; i < keys.length; i++) {

@@ -94,7 +94,7 @@ public class LruBenchmark {
             throw new IllegalStateException(kind + ": only " + present.size() + " of " + size + " keys stayed");
         }
         hit = Keys.shuffled(present.toArray(new byte[0][]), Keys.SEED);
-        hitWrapped = Keys.wrap(hit);
+        hitWrapped = Keys.wrapCopies(hit);
     }
 
     private static int advance(int i, int n) {

@@ -68,6 +68,9 @@ public final class MemoryFootprint {
     }
 
     public static void main(String[] args) {
+        // The LRU's eviction callback is a lambda (a hidden class), whose field offsets Unsafe refuses; JOL then
+        // needs its own way to find them. Must be set before JOL's first use.
+        System.setProperty("jol.magicFieldOffset", "true");
         int maxEntries = args.length > 0 ? Integer.parseInt(args[0]) : 1_048_576;
         byte[][] keys = Keys.range(0, maxEntries);
         System.out.printf("max_entries %,d, key_size 4, value_size 8, full maps, %s%n", maxEntries,
