@@ -75,6 +75,20 @@ public final class BpfMap {
     // ---------------------------------------------------------------------------------------------------------
     // Argument checks of the Java API (not kernel errors: the kernel cannot receive such arguments)
 
+    // The ok* tests run on every call and build nothing; the bad* messages are built only after one failed.
+
+    private boolean okCpu(int cpu) {
+        return cpu >= 0 && cpu < htab.possibleCpus();
+    }
+
+    private boolean okKey(byte[] key) {
+        return key != null && key.length == htab.keySize();
+    }
+
+    private static boolean okValue(byte[] value, int expected) {
+        return value != null && value.length == expected;
+    }
+
     private String badCpu(int cpu) {
         if (cpu < 0 || cpu >= htab.possibleCpus()) {
             return "cpu " + cpu + " is not a possible CPU (0.." + (htab.possibleCpus() - 1) + ")";
@@ -159,9 +173,8 @@ public final class BpfMap {
 
     /** BPF_MAP_LOOKUP_ELEM: the value (per-CPU: every CPU's rounded slot). */
     public ValueResult lookup(int cpu, byte[] key, long flags) {
-        String bad = firstProblem(badCpu(cpu), badKey(key));
-        if (bad != null) {
-            return ValueResult.invalid(bad);
+        if (!(okCpu(cpu) && okKey(key))) {
+            return ValueResult.invalid(firstProblem(badCpu(cpu), badKey(key)));
         }
         begin(Op.LOOKUP, cpu, key);
         Errno pre = lookupChecks(flags, Op.LOOKUP);
@@ -180,8 +193,12 @@ public final class BpfMap {
      * listener is attached.
      */
     public Errno lookup(int cpu, byte[] key, byte[] valueOut, long flags) {
-        if (firstProblem(badCpu(cpu), badKey(key), badValue(valueOut, userValueSize(), "the buffer")) != null) {
+        if (!(okCpu(cpu) && okKey(key) && okValue(valueOut, htab.userValueSize()))) {
             return Errno.EINVAL;
+        }
+        // Listeners are tested once here: nobody listening (the common case) takes the event-free lookup.
+        if (flags == 0 && canRead() && !htab.events.enabled()) {
+            return htab.htabMapLookupElemSysUntraced(key, valueOut);
         }
         begin(Op.LOOKUP, cpu, key);
         Errno pre = lookupChecks(flags, Op.LOOKUP);
@@ -211,9 +228,9 @@ public final class BpfMap {
 
     /** {@link #update} with the reason for a Java-side rejection. */
     public OpResult updateWithDetail(int cpu, byte[] key, byte[] value, long flags) {
-        String bad = firstProblem(badCpu(cpu), badKey(key), badValue(value, userValueSize(), syscallValueWhat()));
-        if (bad != null) {
-            return new OpResult(Errno.EINVAL, bad);
+        if (!(okCpu(cpu) && okKey(key) && okValue(value, htab.userValueSize()))) {
+            return new OpResult(Errno.EINVAL, firstProblem(badCpu(cpu), badKey(key),
+                    badValue(value, userValueSize(), syscallValueWhat())));
         }
         begin(Op.UPDATE, cpu, key);
         Errno ret = updateChecks(flags);
@@ -240,9 +257,8 @@ public final class BpfMap {
     }
 
     public OpResult deleteWithDetail(int cpu, byte[] key) {
-        String bad = firstProblem(badCpu(cpu), badKey(key));
-        if (bad != null) {
-            return new OpResult(Errno.EINVAL, bad);
+        if (!(okCpu(cpu) && okKey(key))) {
+            return new OpResult(Errno.EINVAL, firstProblem(badCpu(cpu), badKey(key)));
         }
         begin(Op.DELETE, cpu, key);
         Errno ret = canWrite() ? htab.htabMapDeleteElem(cpu, key)
@@ -253,9 +269,8 @@ public final class BpfMap {
 
     /** BPF_MAP_LOOKUP_AND_DELETE_ELEM: needs read and write access. */
     public ValueResult lookupAndDelete(int cpu, byte[] key, long flags) {
-        String bad = firstProblem(badCpu(cpu), badKey(key));
-        if (bad != null) {
-            return ValueResult.invalid(bad);
+        if (!(okCpu(cpu) && okKey(key))) {
+            return ValueResult.invalid(firstProblem(badCpu(cpu), badKey(key)));
         }
         begin(Op.LOOKUP_AND_DELETE, cpu, key);
         Errno pre = lookupChecks(flags, Op.LOOKUP_AND_DELETE);
@@ -386,9 +401,8 @@ public final class BpfMap {
      * to read the map (WRONLY_PROG).
      */
     public ValueResult progLookup(int cpu, byte[] key) {
-        String bad = firstProblem(badCpu(cpu), badKey(key));
-        if (bad != null) {
-            return ValueResult.invalid(bad);
+        if (!(okCpu(cpu) && okKey(key))) {
+            return ValueResult.invalid(firstProblem(badCpu(cpu), badKey(key)));
         }
         begin(Op.PROG_LOOKUP, cpu, key);
         if (!progCanRead()) {
@@ -406,8 +420,12 @@ public final class BpfMap {
 
     /** {@link #progLookup} into a caller buffer of value_size bytes. */
     public Errno progLookup(int cpu, byte[] key, byte[] valueOut) {
-        if (firstProblem(badCpu(cpu), badKey(key), badValue(valueOut, htab.valueSize(), "value_size")) != null) {
+        if (!(okCpu(cpu) && okKey(key) && okValue(valueOut, htab.valueSize()))) {
             return Errno.EINVAL;
+        }
+        // Listeners are tested once here: nobody listening takes the event-free lookup.
+        if (progCanRead() && !htab.events.enabled()) {
+            return htab.htabMapLookupElemProgUntraced(cpu, key, valueOut);
         }
         begin(Op.PROG_LOOKUP, cpu, key);
         if (!progCanRead()) {
@@ -457,8 +475,7 @@ public final class BpfMap {
      * would refuse to write the map (RDONLY_PROG).
      */
     public Errno progUpdate(int cpu, byte[] key, byte[] value, long flags) {
-        String bad = firstProblem(badCpu(cpu), badKey(key), badValue(value, htab.valueSize(), "value_size"));
-        if (bad != null) {
+        if (!(okCpu(cpu) && okKey(key) && okValue(value, htab.valueSize()))) {
             return Errno.EINVAL;
         }
         begin(Op.PROG_UPDATE, cpu, key);
@@ -471,7 +488,7 @@ public final class BpfMap {
 
     /** bpf_map_delete_elem from a program on {@code cpu}. */
     public Errno progDelete(int cpu, byte[] key) {
-        if (firstProblem(badCpu(cpu), badKey(key)) != null) {
+        if (!(okCpu(cpu) && okKey(key))) {
             return Errno.EINVAL;
         }
         begin(Op.PROG_DELETE, cpu, key);
