@@ -29,9 +29,25 @@ public final class BpfMap {
     /** RDONLY/WRONLY of the descriptor create returned. */
     private final int fdFlags;
 
+    // Immutable facts of the map, copied here so that the per-call argument checks read one object.
+    private final int nrCpus;
+    private final int keySize;
+    private final int valueSize;
+    private final int userValueSize;
+    private final boolean canRead;
+    private final boolean progCanRead;
+    private final Listeners events;
+
     private BpfMap(Htab htab, int fdFlags) {
         this.htab = htab;
         this.fdFlags = fdFlags;
+        this.nrCpus = htab.possibleCpus();
+        this.keySize = htab.keySize();
+        this.valueSize = htab.valueSize();
+        this.userValueSize = htab.userValueSize();
+        this.canRead = (fdFlags & MapFlag.WRONLY.bit()) == 0;
+        this.progCanRead = (htab.mapFlags() & MapFlag.WRONLY_PROG.bit()) == 0;
+        this.events = htab.events;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -78,11 +94,11 @@ public final class BpfMap {
     // The ok* tests run on every call and build nothing; the bad* messages are built only after one failed.
 
     private boolean okCpu(int cpu) {
-        return cpu >= 0 && cpu < htab.possibleCpus();
+        return cpu >= 0 && cpu < nrCpus;
     }
 
     private boolean okKey(byte[] key) {
-        return key != null && key.length == htab.keySize();
+        return key != null && key.length == keySize;
     }
 
     private static boolean okValue(byte[] value, int expected) {
@@ -129,7 +145,7 @@ public final class BpfMap {
     }
 
     private boolean canRead() {
-        return (fdFlags & MapFlag.WRONLY.bit()) == 0;
+        return canRead;
     }
 
     private boolean canWrite() {
@@ -137,7 +153,7 @@ public final class BpfMap {
     }
 
     private boolean progCanRead() {
-        return (htab.mapFlags() & MapFlag.WRONLY_PROG.bit()) == 0;
+        return progCanRead;
     }
 
     private boolean progCanWrite() {
@@ -193,11 +209,11 @@ public final class BpfMap {
      * listener is attached.
      */
     public Errno lookup(int cpu, byte[] key, byte[] valueOut, long flags) {
-        if (!(okCpu(cpu) && okKey(key) && okValue(valueOut, htab.userValueSize()))) {
+        if (!(okCpu(cpu) && okKey(key) && okValue(valueOut, userValueSize))) {
             return Errno.EINVAL;
         }
         // Listeners are tested once here: nobody listening (the common case) takes the event-free lookup.
-        if (flags == 0 && canRead() && !htab.events.enabled()) {
+        if (flags == 0 && canRead && !events.enabled()) {
             return htab.htabMapLookupElemSysUntraced(key, valueOut);
         }
         begin(Op.LOOKUP, cpu, key);
@@ -228,7 +244,7 @@ public final class BpfMap {
 
     /** {@link #update} with the reason for a Java-side rejection. */
     public OpResult updateWithDetail(int cpu, byte[] key, byte[] value, long flags) {
-        if (!(okCpu(cpu) && okKey(key) && okValue(value, htab.userValueSize()))) {
+        if (!(okCpu(cpu) && okKey(key) && okValue(value, userValueSize))) {
             return new OpResult(Errno.EINVAL, firstProblem(badCpu(cpu), badKey(key),
                     badValue(value, userValueSize(), syscallValueWhat())));
         }
@@ -420,11 +436,11 @@ public final class BpfMap {
 
     /** {@link #progLookup} into a caller buffer of value_size bytes. */
     public Errno progLookup(int cpu, byte[] key, byte[] valueOut) {
-        if (!(okCpu(cpu) && okKey(key) && okValue(valueOut, htab.valueSize()))) {
+        if (!(okCpu(cpu) && okKey(key) && okValue(valueOut, valueSize))) {
             return Errno.EINVAL;
         }
         // Listeners are tested once here: nobody listening takes the event-free lookup.
-        if (progCanRead() && !htab.events.enabled()) {
+        if (progCanRead && !events.enabled()) {
             return htab.htabMapLookupElemProgUntraced(cpu, key, valueOut);
         }
         begin(Op.PROG_LOOKUP, cpu, key);
@@ -475,7 +491,7 @@ public final class BpfMap {
      * would refuse to write the map (RDONLY_PROG).
      */
     public Errno progUpdate(int cpu, byte[] key, byte[] value, long flags) {
-        if (!(okCpu(cpu) && okKey(key) && okValue(value, htab.valueSize()))) {
+        if (!(okCpu(cpu) && okKey(key) && okValue(value, valueSize))) {
             return Errno.EINVAL;
         }
         begin(Op.PROG_UPDATE, cpu, key);

@@ -230,23 +230,27 @@ public final class Htab implements HtabState {
 
     /** lookup_elem_raw: walk under the bucket lock, where no element can move, so no restart. */
     int lookupElemRaw(int bucket, int hash, byte[] key) {
-        boolean trace = events.enabled();
+        if (!events.enabled()) {
+            return lookupElemRawUntraced(bucket, hash, key);
+        }
         int n = buckets.head(bucket);
         while (!Buckets.isNulls(n)) {
             boolean hashMatch = store.hash(n) == hash;
             boolean keyMatch = hashMatch && store.keyEquals(n, key);
-            if (trace) {
-                events.accept(new BucketEvent.NodeVisited(bucket, n, hashMatch, keyMatch));
-            }
+            events.accept(new BucketEvent.NodeVisited(bucket, n, hashMatch, keyMatch));
             if (keyMatch) {
                 return n;
             }
             n = store.next(n);
         }
-        if (trace) {
-            events.accept(new BucketEvent.NullsReached(bucket, Buckets.nullsValue(n), false));
-        }
+        events.accept(new BucketEvent.NullsReached(bucket, Buckets.nullsValue(n), false));
         return -1;
+    }
+
+    /** {@link #lookupElemRaw} without events; a word-sized key is compared directly (see keyIsWord). */
+    private int lookupElemRawUntraced(int bucket, int hash, byte[] key) {
+        int n = store.findKey(buckets.head(bucket), hash, key, wordKey);
+        return Buckets.isNulls(n) ? -1 : n;
     }
 
     /**
@@ -467,15 +471,10 @@ public final class Htab implements HtabState {
 
     /** {@link #lookupNullsElemRaw} without events; a word-sized key is compared directly (see keyIsWord). */
     private int lookupNullsElemRawUntraced(int bucket, int hash, byte[] key) {
-        ElemStore st = store;
-        boolean keyOnly = wordKey;
         while (true) {
-            int n = buckets.head(bucket);
-            while (!Buckets.isNulls(n)) {
-                if ((keyOnly || st.hash(n) == hash) && st.keyEquals(n, key)) {
-                    return n;
-                }
-                n = st.next(n);
+            int n = store.findKey(buckets.head(bucket), hash, key, wordKey);
+            if (!Buckets.isNulls(n)) {
+                return n;
             }
             if (Buckets.nullsValue(n) == bucket) {
                 return -1;

@@ -27,6 +27,9 @@ public final class Jhash {
 
     /** Hash of the key bytes with the map's seed, choosing jhash2 for u32-multiple keys (htab_map_hash). */
     public static int htabMapHash(byte[] key, int off, int len, int seed) {
+        if (len == 4) {
+            return jhash2OneWord(le32(key, off), seed); // the common 4-byte key, straight-line
+        }
         // On a little-endian machine both functions agree for len % 4 == 0; keep the kernel's choice visible.
         return (len & 3) == 0 ? jhash2(key, off, len >>> 2, seed) : jhash(key, off, len, seed);
     }
@@ -102,6 +105,12 @@ public final class Jhash {
             default:
                 return c;
         }
+    }
+
+    /** jhash2 of a single word: jhash2 with nWords = 1, without the loop and the tail switch. */
+    static int jhash2OneWord(int word, int seed) {
+        int init = JHASH_INITVAL + 4 + seed;
+        return fin(init + word, init, init);
     }
 
     /** jhash2 over an int array of words (the kernel's u32 * form). */

@@ -210,6 +210,31 @@ public final class ElemStore {
         return keySize == 4 || keySize == 8;
     }
 
+    /**
+     * The event-free chain walk of a lookup, over this store's arrays held in locals: follow links from
+     * {@code link} until an element whose key equals {@code key} (checking the stored hash first unless
+     * {@code keyOnly}, see {@link #keyIsWord}) or a nulls marker.
+     *
+     * @return the matching element ({@code >= 0}), or the marker that ended the chain ({@code < 0})
+     */
+    public int findKey(int link, int hash, byte[] key, boolean keyOnly) {
+        int[] nx = next;
+        byte[] ks = keys;
+        int n = link;
+        if (keyOnly && keySize == 4) {
+            int want = (int) INT_LE.get(key, 0);
+            while (n >= 0 && (int) INT_LE.get(ks, n * keyStride) != want) {
+                n = nx[n];
+            }
+            return n;
+        }
+        int[] hs = this.hash;
+        while (n >= 0 && !((keyOnly || hs[n] == hash) && keyEquals(n, key))) {
+            n = nx[n];
+        }
+        return n;
+    }
+
     /** A copy of the element's key bytes. */
     public byte[] key(int elem) {
         int off = elem * keyStride;
