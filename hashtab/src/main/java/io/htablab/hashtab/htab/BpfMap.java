@@ -588,6 +588,12 @@ public final class BpfMap {
         return htab;
     }
 
+    /**
+     * Attach a listener. Threading rule: a map is used by one thread at a time, and listeners are added or removed
+     * between operations; the listener list is a plain field (no volatile read per event site), published to
+     * another thread by whatever hands the map over. With no listener (or only disabled ones) operations take
+     * event-free paths.
+     */
     public void addListener(EventSink sink) {
         htab.events.add(sink);
     }
