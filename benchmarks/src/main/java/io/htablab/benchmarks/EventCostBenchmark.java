@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       through a real sink but builds nothing;</li>
  *   <li>{@code countingSink}: one enabled listener that counts events (the engine builds every event record);</li>
  *   <li>{@code noEventCode}: {@link FlatHashBaseline}, the same algorithm and layout with no event code at all,
- *       standing in for an engine compiled without events.</li>
+ *       standing in for an engine compiled without events (with the 4B/8B sizes as compile-time constants);</li>
+ *   <li>{@code noEventCodeGeneric}: {@link FlatHashGeneric}, the same with the sizes read from fields at run
+ *       time, as the engine must.</li>
  * </ul>
  * "No listener costs nothing" holds when {@code none} matches {@code noEventCode} within the noise; the gap
  * between them bounds what the event tests (and the API layer) cost.
@@ -38,11 +40,12 @@ public class EventCostBenchmark {
     @Param({"1024", "1048576"})
     public int size;
 
-    @Param({"none", "disabledSink", "countingSink", "noEventCode"})
+    @Param({"none", "disabledSink", "countingSink", "noEventCode", "noEventCodeGeneric"})
     public String variant;
 
     private BpfMap map;
     private FlatHashBaseline flat;
+    private FlatHashGeneric generic;
     private CountingSink counting;
     private byte[][] hit;
     private int n;
@@ -88,6 +91,15 @@ public class EventCostBenchmark {
             }
             return;
         }
+        if (variant.equals("noEventCodeGeneric")) {
+            generic = new FlatHashGeneric(size, Engine.HASH_SEED, Engine.KEY_SIZE, Engine.VALUE_SIZE);
+            for (int i = 0; i < n; i++) {
+                if (generic.update(present[i], Keys.value(i)) != 0) {
+                    throw new IllegalStateException("generic baseline fill failed at " + i);
+                }
+            }
+            return;
+        }
         map = Engine.create(MapType.HASH, size);
         for (int i = 0; i < n; i++) {
             Engine.check(map.update(0, present[i], Keys.value(i), ElemFlag.BPF_NOEXIST), "fill");
@@ -125,6 +137,9 @@ public class EventCostBenchmark {
         if (flat != null) {
             return flat.lookup(hit[hitIdx], out);
         }
+        if (generic != null) {
+            return generic.lookup(hit[hitIdx], out);
+        }
         return map.lookup(0, hit[hitIdx], out, 0).ordinal();
     }
 
@@ -133,6 +148,9 @@ public class EventCostBenchmark {
         updIdx = advance(updIdx, n);
         if (flat != null) {
             return flat.update(hit[updIdx], value);
+        }
+        if (generic != null) {
+            return generic.update(hit[updIdx], value);
         }
         return map.update(0, hit[updIdx], value, ElemFlag.BPF_ANY).ordinal();
     }

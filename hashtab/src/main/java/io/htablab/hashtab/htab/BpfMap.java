@@ -29,9 +29,25 @@ public final class BpfMap {
     /** RDONLY/WRONLY of the descriptor create returned. */
     private final int fdFlags;
 
+    // Immutable facts of the map, copied here so that the per-call argument checks read one object.
+    private final int nrCpus;
+    private final int keySize;
+    private final int valueSize;
+    private final int userValueSize;
+    private final boolean canRead;
+    private final boolean progCanRead;
+    private final Listeners events;
+
     private BpfMap(Htab htab, int fdFlags) {
         this.htab = htab;
         this.fdFlags = fdFlags;
+        this.nrCpus = htab.possibleCpus();
+        this.keySize = htab.keySize();
+        this.valueSize = htab.valueSize();
+        this.userValueSize = htab.userValueSize();
+        this.canRead = (fdFlags & MapFlag.WRONLY.bit()) == 0;
+        this.progCanRead = (htab.mapFlags() & MapFlag.WRONLY_PROG.bit()) == 0;
+        this.events = htab.events;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -75,6 +91,20 @@ public final class BpfMap {
     // ---------------------------------------------------------------------------------------------------------
     // Argument checks of the Java API (not kernel errors: the kernel cannot receive such arguments)
 
+    // The ok* tests run on every call and build nothing; the bad* messages are built only after one failed.
+
+    private boolean okCpu(int cpu) {
+        return cpu >= 0 && cpu < nrCpus;
+    }
+
+    private boolean okKey(byte[] key) {
+        return key != null && key.length == keySize;
+    }
+
+    private static boolean okValue(byte[] value, int expected) {
+        return value != null && value.length == expected;
+    }
+
     private String badCpu(int cpu) {
         if (cpu < 0 || cpu >= htab.possibleCpus()) {
             return "cpu " + cpu + " is not a possible CPU (0.." + (htab.possibleCpus() - 1) + ")";
@@ -115,7 +145,7 @@ public final class BpfMap {
     }
 
     private boolean canRead() {
-        return (fdFlags & MapFlag.WRONLY.bit()) == 0;
+        return canRead;
     }
 
     private boolean canWrite() {
@@ -123,7 +153,7 @@ public final class BpfMap {
     }
 
     private boolean progCanRead() {
-        return (htab.mapFlags() & MapFlag.WRONLY_PROG.bit()) == 0;
+        return progCanRead;
     }
 
     private boolean progCanWrite() {
@@ -159,9 +189,8 @@ public final class BpfMap {
 
     /** BPF_MAP_LOOKUP_ELEM: the value (per-CPU: every CPU's rounded slot). */
     public ValueResult lookup(int cpu, byte[] key, long flags) {
-        String bad = firstProblem(badCpu(cpu), badKey(key));
-        if (bad != null) {
-            return ValueResult.invalid(bad);
+        if (!(okCpu(cpu) && okKey(key))) {
+            return ValueResult.invalid(firstProblem(badCpu(cpu), badKey(key)));
         }
         begin(Op.LOOKUP, cpu, key);
         Errno pre = lookupChecks(flags, Op.LOOKUP);
@@ -180,8 +209,12 @@ public final class BpfMap {
      * listener is attached.
      */
     public Errno lookup(int cpu, byte[] key, byte[] valueOut, long flags) {
-        if (firstProblem(badCpu(cpu), badKey(key), badValue(valueOut, userValueSize(), "the buffer")) != null) {
+        if (!(okCpu(cpu) && okKey(key) && okValue(valueOut, userValueSize))) {
             return Errno.EINVAL;
+        }
+        // Listeners are tested once here: nobody listening (the common case) takes the event-free lookup.
+        if (flags == 0 && canRead && !events.enabled()) {
+            return htab.htabMapLookupElemSysUntraced(key, valueOut);
         }
         begin(Op.LOOKUP, cpu, key);
         Errno pre = lookupChecks(flags, Op.LOOKUP);
@@ -211,9 +244,9 @@ public final class BpfMap {
 
     /** {@link #update} with the reason for a Java-side rejection. */
     public OpResult updateWithDetail(int cpu, byte[] key, byte[] value, long flags) {
-        String bad = firstProblem(badCpu(cpu), badKey(key), badValue(value, userValueSize(), syscallValueWhat()));
-        if (bad != null) {
-            return new OpResult(Errno.EINVAL, bad);
+        if (!(okCpu(cpu) && okKey(key) && okValue(value, userValueSize))) {
+            return new OpResult(Errno.EINVAL, firstProblem(badCpu(cpu), badKey(key),
+                    badValue(value, userValueSize(), syscallValueWhat())));
         }
         begin(Op.UPDATE, cpu, key);
         Errno ret = updateChecks(flags);
@@ -240,9 +273,8 @@ public final class BpfMap {
     }
 
     public OpResult deleteWithDetail(int cpu, byte[] key) {
-        String bad = firstProblem(badCpu(cpu), badKey(key));
-        if (bad != null) {
-            return new OpResult(Errno.EINVAL, bad);
+        if (!(okCpu(cpu) && okKey(key))) {
+            return new OpResult(Errno.EINVAL, firstProblem(badCpu(cpu), badKey(key)));
         }
         begin(Op.DELETE, cpu, key);
         Errno ret = canWrite() ? htab.htabMapDeleteElem(cpu, key)
@@ -253,9 +285,8 @@ public final class BpfMap {
 
     /** BPF_MAP_LOOKUP_AND_DELETE_ELEM: needs read and write access. */
     public ValueResult lookupAndDelete(int cpu, byte[] key, long flags) {
-        String bad = firstProblem(badCpu(cpu), badKey(key));
-        if (bad != null) {
-            return ValueResult.invalid(bad);
+        if (!(okCpu(cpu) && okKey(key))) {
+            return ValueResult.invalid(firstProblem(badCpu(cpu), badKey(key)));
         }
         begin(Op.LOOKUP_AND_DELETE, cpu, key);
         Errno pre = lookupChecks(flags, Op.LOOKUP_AND_DELETE);
@@ -386,9 +417,8 @@ public final class BpfMap {
      * to read the map (WRONLY_PROG).
      */
     public ValueResult progLookup(int cpu, byte[] key) {
-        String bad = firstProblem(badCpu(cpu), badKey(key));
-        if (bad != null) {
-            return ValueResult.invalid(bad);
+        if (!(okCpu(cpu) && okKey(key))) {
+            return ValueResult.invalid(firstProblem(badCpu(cpu), badKey(key)));
         }
         begin(Op.PROG_LOOKUP, cpu, key);
         if (!progCanRead()) {
@@ -406,8 +436,12 @@ public final class BpfMap {
 
     /** {@link #progLookup} into a caller buffer of value_size bytes. */
     public Errno progLookup(int cpu, byte[] key, byte[] valueOut) {
-        if (firstProblem(badCpu(cpu), badKey(key), badValue(valueOut, htab.valueSize(), "value_size")) != null) {
+        if (!(okCpu(cpu) && okKey(key) && okValue(valueOut, valueSize))) {
             return Errno.EINVAL;
+        }
+        // Listeners are tested once here: nobody listening takes the event-free lookup.
+        if (progCanRead && !events.enabled()) {
+            return htab.htabMapLookupElemProgUntraced(cpu, key, valueOut);
         }
         begin(Op.PROG_LOOKUP, cpu, key);
         if (!progCanRead()) {
@@ -457,8 +491,7 @@ public final class BpfMap {
      * would refuse to write the map (RDONLY_PROG).
      */
     public Errno progUpdate(int cpu, byte[] key, byte[] value, long flags) {
-        String bad = firstProblem(badCpu(cpu), badKey(key), badValue(value, htab.valueSize(), "value_size"));
-        if (bad != null) {
+        if (!(okCpu(cpu) && okKey(key) && okValue(value, valueSize))) {
             return Errno.EINVAL;
         }
         begin(Op.PROG_UPDATE, cpu, key);
@@ -471,7 +504,7 @@ public final class BpfMap {
 
     /** bpf_map_delete_elem from a program on {@code cpu}. */
     public Errno progDelete(int cpu, byte[] key) {
-        if (firstProblem(badCpu(cpu), badKey(key)) != null) {
+        if (!(okCpu(cpu) && okKey(key))) {
             return Errno.EINVAL;
         }
         begin(Op.PROG_DELETE, cpu, key);
@@ -555,6 +588,12 @@ public final class BpfMap {
         return htab;
     }
 
+    /**
+     * Attach a listener. Threading rule: a map is used by one thread at a time, and listeners are added or removed
+     * between operations; the listener list is a plain field (no volatile read per event site), published to
+     * another thread by whatever hands the map over. With no listener (or only disabled ones) operations take
+     * event-free paths.
+     */
     public void addListener(EventSink sink) {
         htab.events.add(sink);
     }

@@ -45,6 +45,10 @@ public final class Htab implements HtabState {
     private final boolean percpu;
     private final boolean lru;
     private final boolean percpuLru;
+    /** Syscall value size (value_size, or P * round8(value_size) per-CPU). */
+    private final int userValueSize;
+    /** 4- or 8-byte keys: the untraced walk compares keys without the stored hash (ElemStore.keyIsWord). */
+    private final boolean wordKey;
 
     final Listeners events;
     private final Buckets buckets;
@@ -73,6 +77,8 @@ public final class Htab implements HtabState {
         this.percpuLru = (mapFlags & MapFlag.NO_COMMON_LRU.bit()) != 0;
         this.prealloc = (mapFlags & MapFlag.NO_PREALLOC.bit()) == 0;
         this.valueStride = percpu ? roundedValueSize * nrCpus : roundedValueSize;
+        this.userValueSize = percpu ? valueStride : valueSize;
+        this.wordKey = store.keyIsWord();
         this.events = events;
         this.buckets = new Buckets(nBuckets);
         this.store = store;
@@ -224,23 +230,27 @@ public final class Htab implements HtabState {
 
     /** lookup_elem_raw: walk under the bucket lock, where no element can move, so no restart. */
     int lookupElemRaw(int bucket, int hash, byte[] key) {
-        boolean trace = events.enabled();
+        if (!events.enabled()) {
+            return lookupElemRawUntraced(bucket, hash, key);
+        }
         int n = buckets.head(bucket);
         while (!Buckets.isNulls(n)) {
             boolean hashMatch = store.hash(n) == hash;
             boolean keyMatch = hashMatch && store.keyEquals(n, key);
-            if (trace) {
-                events.accept(new BucketEvent.NodeVisited(bucket, n, hashMatch, keyMatch));
-            }
+            events.accept(new BucketEvent.NodeVisited(bucket, n, hashMatch, keyMatch));
             if (keyMatch) {
                 return n;
             }
             n = store.next(n);
         }
-        if (trace) {
-            events.accept(new BucketEvent.NullsReached(bucket, Buckets.nullsValue(n), false));
-        }
+        events.accept(new BucketEvent.NullsReached(bucket, Buckets.nullsValue(n), false));
         return -1;
+    }
+
+    /** {@link #lookupElemRaw} without events; a word-sized key is compared directly (see keyIsWord). */
+    private int lookupElemRawUntraced(int bucket, int hash, byte[] key) {
+        int n = store.findKey(buckets.head(bucket), hash, key, wordKey);
+        return Buckets.isNulls(n) ? -1 : n;
     }
 
     /**
@@ -367,7 +377,7 @@ public final class Htab implements HtabState {
 
     /** Size of a syscall value buffer: value_size, or P * round8(value_size) for per-CPU maps. */
     public int userValueSize() {
-        return percpu ? valueStride : valueSize;
+        return userValueSize;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -448,6 +458,51 @@ public final class Htab implements HtabState {
     public int htabMapLookupElem(byte[] key) {
         int hash = htabMapHash(key);
         return lookupNullsElemRaw(selectBucket(hash), hash, key);
+    }
+
+    /**
+     * {@link #htabMapLookupElem} for a map nobody listens to: the same walk and result with no event code, kept
+     * small so that the JIT inlines it into the caller. Callers test the listeners once, before calling.
+     */
+    int htabMapLookupElemUntraced(byte[] key) {
+        int hash = Jhash.htabMapHash(key, 0, keySize, hashrnd);
+        return lookupNullsElemRawUntraced(hash & (nBuckets - 1), hash, key);
+    }
+
+    /** {@link #lookupNullsElemRaw} without events; a word-sized key is compared directly (see keyIsWord). */
+    private int lookupNullsElemRawUntraced(int bucket, int hash, byte[] key) {
+        while (true) {
+            int n = store.findKey(buckets.head(bucket), hash, key, wordKey);
+            if (!Buckets.isNulls(n)) {
+                return n;
+            }
+            if (Buckets.nullsValue(n) == bucket) {
+                return -1;
+            }
+        }
+    }
+
+    /** {@link #htabMapLookupElemSys(byte[], byte[])} for a map nobody listens to. */
+    Errno htabMapLookupElemSysUntraced(byte[] key, byte[] out) {
+        int elem = htabMapLookupElemUntraced(key);
+        if (elem < 0) {
+            return Errno.ENOENT;
+        }
+        store.readValue(elem, 0, out, 0, userValueSize);
+        return Errno.OK;
+    }
+
+    /** Program lookup into {@code out} for a map nobody listens to (an LRU node still gets its ref bit). */
+    Errno htabMapLookupElemProgUntraced(int cpu, byte[] key, byte[] out) {
+        int elem = htabMapLookupElemUntraced(key);
+        if (elem < 0) {
+            return Errno.ENOENT;
+        }
+        if (lru) {
+            bpfLru.bpfLruNodeSetRef(elem);
+        }
+        store.readValue(elem, percpu ? cpu * roundedValueSize : 0, out, 0, valueSize);
+        return Errno.OK;
     }
 
     /** Syscall lookup copy (LRU elements are not marked referenced by syscalls). */

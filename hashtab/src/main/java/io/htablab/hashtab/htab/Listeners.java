@@ -5,18 +5,26 @@ import io.htablab.hashtab.htab.event.HtabEvent;
 import java.util.Arrays;
 
 /**
- * The map's event sink: fans events out to the registered listeners. {@link #enabled()} is a single array-length
- * test, so a map nobody listens to builds no event objects.
+ * The map's event sink: fans events out to the registered listeners.
+ *
+ * <p>Threading rule: a map is used by one thread at a time, and listeners are added or removed between
+ * operations (not from inside a listener while an operation runs). Whatever hands the map from one thread to
+ * another (a lock, an executor, a queue) also publishes its listener list. That is why {@link #attached} and
+ * {@link #sinks} are plain fields: with nobody listening, {@link #enabled()} is one plain boolean read, which
+ * the JIT can keep in a register across an inlined operation, so every event site costs nothing measurable.
  */
 final class Listeners implements EventSink {
 
     private static final EventSink[] EMPTY = new EventSink[0];
 
-    private volatile EventSink[] sinks = EMPTY;
+    private EventSink[] sinks = EMPTY;
+    /** {@code sinks.length > 0}; changes only in {@link #add} and {@link #remove}. */
+    private boolean attached;
 
     Listeners(EventSink initial) {
         if (initial != null && initial != EventSink.NONE) {
             sinks = new EventSink[] {initial};
+            attached = true;
         }
     }
 
@@ -25,6 +33,7 @@ final class Listeners implements EventSink {
         EventSink[] grown = Arrays.copyOf(cur, cur.length + 1);
         grown[cur.length] = sink;
         sinks = grown;
+        attached = true;
     }
 
     synchronized boolean remove(EventSink sink) {
@@ -35,19 +44,25 @@ final class Listeners implements EventSink {
                 System.arraycopy(cur, 0, shrunk, 0, i);
                 System.arraycopy(cur, i + 1, shrunk, i, cur.length - i - 1);
                 sinks = shrunk;
+                attached = shrunk.length > 0;
                 return true;
             }
         }
         return false;
     }
 
+    /** Whether any listener is attached at all (cheaper than {@link #enabled()}, which also asks each sink). */
+    boolean attached() {
+        return attached;
+    }
+
     @Override
     public boolean enabled() {
-        EventSink[] cur = sinks;
-        if (cur.length == 0) {
-            return false;
-        }
-        for (EventSink s : cur) {
+        return attached && anySinkEnabled();
+    }
+
+    private boolean anySinkEnabled() {
+        for (EventSink s : sinks) {
             if (s.enabled()) {
                 return true;
             }

@@ -1,5 +1,8 @@
 package io.htablab.hashtab.htab.hash;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,11 +19,17 @@ public final class Jhash {
     /** The initial constant added to every state word (JHASH_INITVAL). */
     public static final int JHASH_INITVAL = 0xDEADBEEF;
 
+    /** Little-endian u32 loads as one bounds-checked read instead of four byte loads. */
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
     private Jhash() {
     }
 
     /** Hash of the key bytes with the map's seed, choosing jhash2 for u32-multiple keys (htab_map_hash). */
     public static int htabMapHash(byte[] key, int off, int len, int seed) {
+        if (len == 4) {
+            return jhash2OneWord(le32(key, off), seed); // the common 4-byte key, straight-line
+        }
         // On a little-endian machine both functions agree for len % 4 == 0; keep the kernel's choice visible.
         return (len & 3) == 0 ? jhash2(key, off, len >>> 2, seed) : jhash(key, off, len, seed);
     }
@@ -96,6 +105,12 @@ public final class Jhash {
             default:
                 return c;
         }
+    }
+
+    /** jhash2 of a single word: jhash2 with nWords = 1, without the loop and the tail switch. */
+    static int jhash2OneWord(int word, int seed) {
+        int init = JHASH_INITVAL + 4 + seed;
+        return fin(init + word, init, init);
     }
 
     /** jhash2 over an int array of words (the kernel's u32 * form). */
@@ -228,7 +243,7 @@ public final class Jhash {
 
     /** Little-endian u32 at {@code p}. */
     static int le32(byte[] k, int p) {
-        return (k[p] & 0xFF) | (k[p + 1] & 0xFF) << 8 | (k[p + 2] & 0xFF) << 16 | (k[p + 3] & 0xFF) << 24;
+        return (int) INT_LE.get(k, p);
     }
 
     /** Word {@code wordOff/4} of a zero-padded tail of {@code remaining} (1..12) bytes at {@code p}. */

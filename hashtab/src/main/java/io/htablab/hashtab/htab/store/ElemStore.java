@@ -1,5 +1,8 @@
 package io.htablab.hashtab.htab.store;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -17,6 +20,11 @@ public final class ElemStore {
 
     /** Largest Java array this store will try to allocate. */
     public static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16L;
+
+    /** One 4- or 8-byte load instead of a byte loop: the common key and value sizes compare and copy as words. */
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int keySize;
     private final int keyStride;
@@ -174,13 +182,57 @@ public final class ElemStore {
 
     /** Copy {@code keySize} bytes of {@code key} into the element. */
     public void setKey(int elem, byte[] key) {
+        if (keySize == 4) {
+            INT_LE.set(keys, elem * keyStride, (int) INT_LE.get(key, 0));
+            return;
+        }
         System.arraycopy(key, 0, keys, elem * keyStride, keySize);
     }
 
     /** Whether the element's key equals {@code key} (the memcmp of the lookup loop). */
     public boolean keyEquals(int elem, byte[] key) {
         int off = elem * keyStride;
+        if (keySize == 4) {
+            return (int) INT_LE.get(keys, off) == (int) INT_LE.get(key, 0);
+        }
+        if (keySize == 8) {
+            return (long) LONG_LE.get(keys, off) == (long) LONG_LE.get(key, 0);
+        }
         return Arrays.equals(keys, off, off + keySize, key, 0, keySize);
+    }
+
+    /**
+     * Whether {@link #keyEquals} can decide a match on its own, without the stored hash: for a 4- or 8-byte key
+     * the key compare is one load, as cheap as the hash compare, and equal keys always have equal hashes (the
+     * stored hash is the hash of the stored key under the map's fixed seed).
+     */
+    public boolean keyIsWord() {
+        return keySize == 4 || keySize == 8;
+    }
+
+    /**
+     * The event-free chain walk of a lookup, over this store's arrays held in locals: follow links from
+     * {@code link} until an element whose key equals {@code key} (checking the stored hash first unless
+     * {@code keyOnly}, see {@link #keyIsWord}) or a nulls marker.
+     *
+     * @return the matching element ({@code >= 0}), or the marker that ended the chain ({@code < 0})
+     */
+    public int findKey(int link, int hash, byte[] key, boolean keyOnly) {
+        int[] nx = next;
+        byte[] ks = keys;
+        int n = link;
+        if (keyOnly && keySize == 4) {
+            int want = (int) INT_LE.get(key, 0);
+            while (n >= 0 && (int) INT_LE.get(ks, n * keyStride) != want) {
+                n = nx[n];
+            }
+            return n;
+        }
+        int[] hs = this.hash;
+        while (n >= 0 && !((keyOnly || hs[n] == hash) && keyEquals(n, key))) {
+            n = nx[n];
+        }
+        return n;
     }
 
     /** A copy of the element's key bytes. */
@@ -196,6 +248,10 @@ public final class ElemStore {
 
     /** Write {@code len} bytes of {@code src} (from {@code srcOff}) at byte {@code off} of the element's value area. */
     public void writeValue(int elem, int off, byte[] src, int srcOff, int len) {
+        if (len == 8) {
+            LONG_LE.set(values, elem * valueStride + off, (long) LONG_LE.get(src, srcOff));
+            return;
+        }
         System.arraycopy(src, srcOff, values, elem * valueStride + off, len);
     }
 
@@ -207,6 +263,10 @@ public final class ElemStore {
 
     /** Copy {@code len} bytes at byte {@code off} of the element's value area into {@code dst}. */
     public void readValue(int elem, int off, byte[] dst, int dstOff, int len) {
+        if (len == 8) {
+            LONG_LE.set(dst, dstOff, (long) LONG_LE.get(values, elem * valueStride + off));
+            return;
+        }
         System.arraycopy(values, elem * valueStride + off, dst, dstOff, len);
     }
 
