@@ -1,8 +1,62 @@
 package io.htablab.hashtab.htab.event;
 
-/** Map lifecycle and operation boundaries. Owned by the htab package. */
+import io.htablab.hashtab.htab.Errno;
+import io.htablab.hashtab.htab.MapType;
+
+/** Map lifecycle and operation boundaries, element allocation, counters and value copies. Owned by the htab package. */
 public sealed interface MapEvent extends HtabEvent {
-    /** Placeholder so the family compiles before its records exist; never emitted. */
-    record Reserved() implements MapEvent {
+
+    /** The operations a map performs, syscall side first, then the program side. */
+    enum Op {
+        LOOKUP, UPDATE, DELETE, LOOKUP_AND_DELETE, GET_NEXT_KEY,
+        LOOKUP_BATCH, LOOKUP_AND_DELETE_BATCH, UPDATE_BATCH, DELETE_BATCH,
+        PROG_LOOKUP, PROG_UPDATE, PROG_DELETE
+    }
+
+    /**
+     * The map exists: every number a view needs to lay out buckets, elements and per-CPU slots.
+     *
+     * @param maxEntries   effective max_entries (after NO_COMMON_LRU rounding)
+     * @param elemSize     the kernel's element size (header + round8(key) + value or per-CPU pointer)
+     * @param numEntries   preallocated elements (max_entries plus one extra per CPU for HASH); 0 when not preallocated
+     * @param valueStride  bytes of value storage per element in the engine (round8(value) or P*round8(value))
+     * @param mapFlags     stored flags (RDONLY/WRONLY removed)
+     */
+    record MapCreated(MapType type, int keySize, int valueSize, long maxEntries, int nBuckets, long elemSize,
+                      long numEntries, int hashrnd, int possibleCpus, int mapFlags, boolean prealloc,
+                      int valueStride) implements MapEvent {
+    }
+
+    /** An operation begins on {@code cpu}; {@code key} is null when the operation has none (first next_key, batches). */
+    record OpStarted(Op op, int cpu, byte[] key) implements MapEvent {
+    }
+
+    /** The operation ended with {@code result}. */
+    record OpFinished(Op op, int cpu, byte[] key, Errno result) implements MapEvent {
+    }
+
+    /** The live-element count changed (inc/dec_elem_count, bpf_map_inc/dec_elem_count). */
+    record CounterChanged(int count) implements MapEvent {
+    }
+
+    /** A non-preallocated map created element {@code elem} (its index in the engine's store). */
+    record ElemAllocated(int elem) implements MapEvent {
+    }
+
+    /** A non-preallocated map released element {@code elem}. */
+    record ElemFreed(int elem) implements MapEvent {
+    }
+
+    /**
+     * Bytes were written into element {@code elem}'s value storage at byte {@code offset} of its area.
+     *
+     * @param cpuSlot the per-CPU slot written, or -1 when the write covers the non-per-CPU value or all slots
+     * @param bytes   exactly the bytes now stored at [offset, offset+bytes.length)
+     */
+    record ValueCopied(int elem, int cpuSlot, int offset, byte[] bytes) implements MapEvent {
+    }
+
+    /** An operation failed: the errno and a short reason in kernel terms. */
+    record Error(Errno errno, String reason) implements MapEvent {
     }
 }

@@ -1,0 +1,622 @@
+package io.htablab.hashtab.htab;
+
+import static io.htablab.hashtab.htab.ElemFlag.BPF_F_LOCK;
+
+import io.htablab.hashtab.htab.event.EventSink;
+import io.htablab.hashtab.htab.event.MapEvent;
+import io.htablab.hashtab.htab.event.MapEvent.Op;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A BPF hash map as user space and BPF programs see it: the {@code bpf(2)} commands of the map's file
+ * descriptor (with the RDONLY/WRONLY access rules) and the program helpers (with the RDONLY_PROG/WRONLY_PROG
+ * verifier rules), over one {@link Htab}.
+ *
+ * <p>Every operation takes the CPU it runs on and completes atomically there. Kernel errors come back as
+ * {@link Errno} values; arguments the kernel could never receive (a key or value of the wrong length, a CPU
+ * that does not exist) come back as {@link Errno#EINVAL} with a {@code detail} message and leave the map
+ * unchanged. Nothing here throws for a kernel error.
+ *
+ * <p>Value layouts: a syscall value of a per-CPU map is {@link #userValueSize()} = P * round8(value_size) bytes,
+ * slot {@code c} at {@code c * round8(value_size)} (see {@link #percpuValue} and {@link #percpuSlots}); every
+ * other value, and every program-side value, is value_size bytes.
+ */
+public final class BpfMap {
+
+    private final Htab htab;
+    /** RDONLY/WRONLY of the descriptor create returned. */
+    private final int fdFlags;
+
+    private BpfMap(Htab htab, int fdFlags) {
+        this.htab = htab;
+        this.fdFlags = fdFlags;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // BPF_MAP_CREATE
+
+    /** BPF_MAP_CREATE with the kernel's checks in its order (spec 2.2-2.4). */
+    public static CreateResult create(HtabAttr attr, MapOptions options) {
+        if (options == null) {
+            options = MapOptions.defaults();
+        }
+        if (options.possibleCpus() < 1 || options.possibleCpus() > 64) {
+            return new CreateResult(Errno.EINVAL, null,
+                    "possibleCpus must be 1..64, got " + options.possibleCpus());
+        }
+        if (options.creatingCpu() < 0 || options.creatingCpu() >= options.possibleCpus()) {
+            return new CreateResult(Errno.EINVAL, null, "creatingCpu " + options.creatingCpu()
+                    + " is not a possible CPU (0.." + (options.possibleCpus() - 1) + ")");
+        }
+        if (attr == null || attr.type() == null) {
+            return new CreateResult(Errno.EINVAL, null, "map_type missing or not a hash map type");
+        }
+        if (!isU32(attr.keySize()) || !isU32(attr.valueSize()) || !isU32(attr.maxEntries())) {
+            return new CreateResult(Errno.EINVAL, null, "key_size, value_size and max_entries are u32 fields");
+        }
+        int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
+        boolean rdonly = (flags & MapFlag.RDONLY.bit()) != 0;
+        boolean wronly = (flags & MapFlag.WRONLY.bit()) != 0;
+        if (rdonly && wronly) {
+            return new CreateResult(Errno.EINVAL, null, "BPF_F_RDONLY and BPF_F_WRONLY together");
+        }
+        if ((flags & MapFlag.NUMA_NODE.bit()) != 0
+                && (attr.numaNode() < 0 || attr.numaNode() >= options.onlineNumaNodes())) {
+            return new CreateResult(Errno.EINVAL, null, "NUMA node " + attr.numaNode() + " is not online");
+        }
+        Htab.Check check = Htab.htabMapAllocCheck(attr, options);
+        if (check != null) {
+            return new CreateResult(check.errno(), null, check.detail());
+        }
+        if (!options.capBpf()) {
+            return new CreateResult(Errno.EPERM, null, "creating this map needs CAP_BPF");
+        }
+        Htab.Alloc alloc = Htab.htabMapAlloc(attr, options);
+        if (alloc.htab() == null) {
+            return new CreateResult(alloc.errno(), null, alloc.detail());
+        }
+        return new CreateResult(Errno.OK, new BpfMap(alloc.htab(), flags & MapFlag.FD_ONLY_FLAGS), null);
+    }
+
+    private static boolean isU32(long v) {
+        return v >= 0 && v <= 0xFFFFFFFFL;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Argument checks of the Java API (not kernel errors: the kernel cannot receive such arguments)
+
+    private String badCpu(int cpu) {
+        if (cpu < 0 || cpu >= htab.possibleCpus()) {
+            return "cpu " + cpu + " is not a possible CPU (0.." + (htab.possibleCpus() - 1) + ")";
+        }
+        return null;
+    }
+
+    private String badKey(byte[] key) {
+        if (key == null) {
+            return "key missing";
+        }
+        if (key.length != htab.keySize()) {
+            return "key is " + key.length + " bytes, the map's key_size is " + htab.keySize();
+        }
+        return null;
+    }
+
+    private String badValue(byte[] value, int expected, String what) {
+        if (value == null) {
+            return "value missing";
+        }
+        if (value.length != expected) {
+            return "value is " + value.length + " bytes, " + what + " is " + expected;
+        }
+        return null;
+    }
+
+    private String syscallValueWhat() {
+        return htab.isPercpu() ? "P * round8(value_size)" : "value_size";
+    }
+
+    private static String firstProblem(String... problems) {
+        for (String p : problems) {
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private boolean canRead() {
+        return (fdFlags & MapFlag.WRONLY.bit()) == 0;
+    }
+
+    private boolean canWrite() {
+        return (fdFlags & MapFlag.RDONLY.bit()) == 0;
+    }
+
+    private boolean progCanRead() {
+        return (htab.mapFlags() & MapFlag.WRONLY_PROG.bit()) == 0;
+    }
+
+    private boolean progCanWrite() {
+        return (htab.mapFlags() & MapFlag.RDONLY_PROG.bit()) == 0;
+    }
+
+    private void begin(Op op, int cpu, byte[] key) {
+        if (htab.events.enabled()) {
+            htab.events.accept(new MapEvent.OpStarted(op, cpu, key == null ? null : key.clone()));
+        }
+    }
+
+    private <T> T end(Op op, int cpu, byte[] key, Errno errno, T result) {
+        if (htab.events.enabled()) {
+            htab.events.accept(new MapEvent.OpFinished(op, cpu, key == null ? null : key.clone(), errno));
+        }
+        return result;
+    }
+
+    private Errno end(Op op, int cpu, byte[] key, Errno errno) {
+        return end(op, cpu, key, errno, errno);
+    }
+
+    private Errno denied(Errno errno, String reason) {
+        if (htab.events.enabled()) {
+            htab.events.accept(new MapEvent.Error(errno, reason));
+        }
+        return errno;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Syscall commands
+
+    /** BPF_MAP_LOOKUP_ELEM: the value (per-CPU: every CPU's rounded slot). */
+    public ValueResult lookup(int cpu, byte[] key, long flags) {
+        String bad = firstProblem(badCpu(cpu), badKey(key));
+        if (bad != null) {
+            return ValueResult.invalid(bad);
+        }
+        begin(Op.LOOKUP, cpu, key);
+        Errno pre = lookupChecks(flags, Op.LOOKUP);
+        if (pre != Errno.OK) {
+            return end(Op.LOOKUP, cpu, key, pre, ValueResult.error(pre));
+        }
+        byte[] v = htab.htabMapLookupElemSys(key);
+        if (v == null) {
+            return end(Op.LOOKUP, cpu, key, Errno.ENOENT, ValueResult.error(Errno.ENOENT));
+        }
+        return end(Op.LOOKUP, cpu, key, Errno.OK, ValueResult.ok(v));
+    }
+
+    /**
+     * BPF_MAP_LOOKUP_ELEM into a caller buffer of {@link #userValueSize()} bytes; allocates nothing when no
+     * listener is attached.
+     */
+    public Errno lookup(int cpu, byte[] key, byte[] valueOut, long flags) {
+        if (firstProblem(badCpu(cpu), badKey(key), badValue(valueOut, userValueSize(), "the buffer")) != null) {
+            return Errno.EINVAL;
+        }
+        begin(Op.LOOKUP, cpu, key);
+        Errno pre = lookupChecks(flags, Op.LOOKUP);
+        if (pre != Errno.OK) {
+            return end(Op.LOOKUP, cpu, key, pre);
+        }
+        return end(Op.LOOKUP, cpu, key, htab.htabMapLookupElemSys(key, valueOut));
+    }
+
+    private Errno lookupChecks(long flags, Op op) {
+        if ((flags & ~BPF_F_LOCK) != 0) {
+            return denied(Errno.EINVAL, "lookup flags other than BPF_F_LOCK");
+        }
+        if (!canRead() || (op == Op.LOOKUP_AND_DELETE && !canWrite())) {
+            return denied(Errno.EPERM, "the descriptor lacks " + (canRead() ? "write" : "read") + " access");
+        }
+        if ((flags & BPF_F_LOCK) != 0 && !htab.hasSpinLock()) {
+            return denied(Errno.EINVAL, "BPF_F_LOCK without a bpf_spin_lock in the value");
+        }
+        return Errno.OK;
+    }
+
+    /** BPF_MAP_UPDATE_ELEM; {@code value} is {@link #userValueSize()} bytes. */
+    public Errno update(int cpu, byte[] key, byte[] value, long flags) {
+        return updateWithDetail(cpu, key, value, flags).errno();
+    }
+
+    /** {@link #update} with the reason for a Java-side rejection. */
+    public OpResult updateWithDetail(int cpu, byte[] key, byte[] value, long flags) {
+        String bad = firstProblem(badCpu(cpu), badKey(key), badValue(value, userValueSize(), syscallValueWhat()));
+        if (bad != null) {
+            return new OpResult(Errno.EINVAL, bad);
+        }
+        begin(Op.UPDATE, cpu, key);
+        Errno ret = updateChecks(flags);
+        if (ret == Errno.OK) {
+            ret = htab.update(cpu, key, value, flags, true);
+        }
+        end(Op.UPDATE, cpu, key, ret);
+        return ret == Errno.OK ? OpResult.OK : new OpResult(ret, null);
+    }
+
+    private Errno updateChecks(long flags) {
+        if (!canWrite()) {
+            return denied(Errno.EPERM, "the descriptor is read-only (BPF_F_RDONLY)");
+        }
+        if ((flags & BPF_F_LOCK) != 0 && !htab.hasSpinLock()) {
+            return denied(Errno.EINVAL, "BPF_F_LOCK without a bpf_spin_lock in the value");
+        }
+        return Errno.OK;
+    }
+
+    /** BPF_MAP_DELETE_ELEM. */
+    public Errno delete(int cpu, byte[] key) {
+        return deleteWithDetail(cpu, key).errno();
+    }
+
+    public OpResult deleteWithDetail(int cpu, byte[] key) {
+        String bad = firstProblem(badCpu(cpu), badKey(key));
+        if (bad != null) {
+            return new OpResult(Errno.EINVAL, bad);
+        }
+        begin(Op.DELETE, cpu, key);
+        Errno ret = canWrite() ? htab.htabMapDeleteElem(cpu, key)
+                : denied(Errno.EPERM, "the descriptor is read-only (BPF_F_RDONLY)");
+        end(Op.DELETE, cpu, key, ret);
+        return ret == Errno.OK ? OpResult.OK : new OpResult(ret, null);
+    }
+
+    /** BPF_MAP_LOOKUP_AND_DELETE_ELEM: needs read and write access. */
+    public ValueResult lookupAndDelete(int cpu, byte[] key, long flags) {
+        String bad = firstProblem(badCpu(cpu), badKey(key));
+        if (bad != null) {
+            return ValueResult.invalid(bad);
+        }
+        begin(Op.LOOKUP_AND_DELETE, cpu, key);
+        Errno pre = lookupChecks(flags, Op.LOOKUP_AND_DELETE);
+        if (pre != Errno.OK) {
+            return end(Op.LOOKUP_AND_DELETE, cpu, key, pre, ValueResult.error(pre));
+        }
+        byte[] v = htab.htabMapLookupAndDeleteElem(cpu, key, flags);
+        if (v == null) {
+            return end(Op.LOOKUP_AND_DELETE, cpu, key, Errno.ENOENT, ValueResult.error(Errno.ENOENT));
+        }
+        return end(Op.LOOKUP_AND_DELETE, cpu, key, Errno.OK, ValueResult.ok(v));
+    }
+
+    /** BPF_MAP_GET_NEXT_KEY; {@code keyOrNull == null} asks for the first key. */
+    public KeyResult getNextKey(int cpu, byte[] keyOrNull) {
+        String bad = firstProblem(badCpu(cpu), keyOrNull == null ? null : badKey(keyOrNull));
+        if (bad != null) {
+            return KeyResult.invalid(bad);
+        }
+        begin(Op.GET_NEXT_KEY, cpu, keyOrNull);
+        if (!canRead()) {
+            Errno e = denied(Errno.EPERM, "the descriptor is write-only (BPF_F_WRONLY)");
+            return end(Op.GET_NEXT_KEY, cpu, keyOrNull, e, KeyResult.error(e));
+        }
+        int elem = htab.htabMapGetNextKey(keyOrNull);
+        if (elem < 0) {
+            return end(Op.GET_NEXT_KEY, cpu, keyOrNull, Errno.ENOENT, KeyResult.error(Errno.ENOENT));
+        }
+        return end(Op.GET_NEXT_KEY, cpu, keyOrNull, Errno.OK, KeyResult.ok(htab.elemKey(elem)));
+    }
+
+    /**
+     * BPF_MAP_LOOKUP_BATCH.
+     *
+     * @param inBatchOrNull the 4-byte cursor of an earlier batch (little-endian bucket index), or null to start
+     * @param count         requested count (u32)
+     */
+    public BatchResult lookupBatch(int cpu, byte[] inBatchOrNull, long count, long elemFlags, long flags) {
+        return batch(Op.LOOKUP_BATCH, cpu, inBatchOrNull, count, elemFlags, flags);
+    }
+
+    /** BPF_MAP_LOOKUP_AND_DELETE_BATCH: needs read and write access. */
+    public BatchResult lookupAndDeleteBatch(int cpu, byte[] inBatchOrNull, long count, long elemFlags,
+                                            long flags) {
+        return batch(Op.LOOKUP_AND_DELETE_BATCH, cpu, inBatchOrNull, count, elemFlags, flags);
+    }
+
+    private BatchResult batch(Op op, int cpu, byte[] in, long count, long elemFlags, long flags) {
+        String bad = badCpu(cpu);
+        if (bad == null && in != null && in.length != 4) {
+            bad = "in_batch cursor must be 4 bytes (a u32 bucket index), got " + in.length;
+        }
+        if (bad == null && !isU32(count)) {
+            bad = "count is a u32, got " + count;
+        }
+        if (bad != null) {
+            return BatchResult.invalid(count, bad);
+        }
+        begin(op, cpu, null);
+        boolean delete = op == Op.LOOKUP_AND_DELETE_BATCH;
+        if (!canRead() || (delete && !canWrite())) {
+            Errno e = denied(Errno.EPERM, "the descriptor lacks " + (canRead() ? "write" : "read") + " access");
+            return end(op, cpu, null, e, BatchResult.untouched(e, count));
+        }
+        long inBucket = in == null ? -1
+                : (in[0] & 0xFFL) | (in[1] & 0xFFL) << 8 | (in[2] & 0xFFL) << 16 | (in[3] & 0xFFL) << 24;
+        BatchResult r = htab.htabMapLookupAndDeleteBatch(cpu, inBucket, count, elemFlags, flags, delete);
+        return end(op, cpu, null, r.errno(), r);
+    }
+
+    /** BPF_MAP_UPDATE_BATCH: {@code keys.get(i)} gets {@code values.get(i)}; stops at the first failure. */
+    public BatchResult updateBatch(int cpu, List<byte[]> keys, List<byte[]> values, long elemFlags) {
+        long requested = keys == null ? 0 : keys.size();
+        String bad = badCpu(cpu);
+        if (bad == null && (keys == null || values == null || keys.size() != values.size())) {
+            bad = "keys and values must be lists of the same length";
+        }
+        for (int i = 0; bad == null && i < keys.size(); i++) {
+            bad = firstProblem(badKey(keys.get(i)), badValue(values.get(i), userValueSize(), syscallValueWhat()));
+            if (bad != null) {
+                bad = "item " + i + ": " + bad;
+            }
+        }
+        if (bad != null) {
+            return BatchResult.invalid(requested, bad);
+        }
+        begin(Op.UPDATE_BATCH, cpu, null);
+        if (!canWrite()) {
+            Errno e = denied(Errno.EPERM, "the descriptor is read-only (BPF_F_RDONLY)");
+            return end(Op.UPDATE_BATCH, cpu, null, e, BatchResult.untouched(e, requested));
+        }
+        BatchResult r = htab.genericMapUpdateBatch(cpu, keys, values, elemFlags);
+        return end(Op.UPDATE_BATCH, cpu, null, r.errno(), r);
+    }
+
+    /** BPF_MAP_DELETE_BATCH: stops at the first failure. */
+    public BatchResult deleteBatch(int cpu, List<byte[]> keys, long elemFlags) {
+        long requested = keys == null ? 0 : keys.size();
+        String bad = badCpu(cpu);
+        if (bad == null && keys == null) {
+            bad = "keys missing";
+        }
+        for (int i = 0; bad == null && i < keys.size(); i++) {
+            bad = badKey(keys.get(i));
+            if (bad != null) {
+                bad = "item " + i + ": " + bad;
+            }
+        }
+        if (bad != null) {
+            return BatchResult.invalid(requested, bad);
+        }
+        begin(Op.DELETE_BATCH, cpu, null);
+        if (!canWrite()) {
+            Errno e = denied(Errno.EPERM, "the descriptor is read-only (BPF_F_RDONLY)");
+            return end(Op.DELETE_BATCH, cpu, null, e, BatchResult.untouched(e, requested));
+        }
+        BatchResult r = htab.genericMapDeleteBatch(cpu, keys, elemFlags);
+        return end(Op.DELETE_BATCH, cpu, null, r.errno(), r);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Program helpers
+
+    /**
+     * bpf_map_lookup_elem from a program on {@code cpu}: value_size bytes (a per-CPU map's current-CPU slot);
+     * ENOENT stands for the NULL pointer; an LRU element becomes referenced. EACCES if the verifier would refuse
+     * to read the map (WRONLY_PROG).
+     */
+    public ValueResult progLookup(int cpu, byte[] key) {
+        String bad = firstProblem(badCpu(cpu), badKey(key));
+        if (bad != null) {
+            return ValueResult.invalid(bad);
+        }
+        begin(Op.PROG_LOOKUP, cpu, key);
+        if (!progCanRead()) {
+            Errno e = denied(Errno.EACCES, "verifier: read from map forbidden (BPF_F_WRONLY_PROG)");
+            return end(Op.PROG_LOOKUP, cpu, key, e, ValueResult.error(e));
+        }
+        int elem = htab.htabMapLookupElemProg(cpu, key);
+        if (elem < 0) {
+            return end(Op.PROG_LOOKUP, cpu, key, Errno.ENOENT, ValueResult.error(Errno.ENOENT));
+        }
+        byte[] out = new byte[htab.valueSize()];
+        htab.copyProgValue(elem, cpu, out);
+        return end(Op.PROG_LOOKUP, cpu, key, Errno.OK, ValueResult.ok(out));
+    }
+
+    /** {@link #progLookup} into a caller buffer of value_size bytes. */
+    public Errno progLookup(int cpu, byte[] key, byte[] valueOut) {
+        if (firstProblem(badCpu(cpu), badKey(key), badValue(valueOut, htab.valueSize(), "value_size")) != null) {
+            return Errno.EINVAL;
+        }
+        begin(Op.PROG_LOOKUP, cpu, key);
+        if (!progCanRead()) {
+            return end(Op.PROG_LOOKUP, cpu, key,
+                    denied(Errno.EACCES, "verifier: read from map forbidden (BPF_F_WRONLY_PROG)"));
+        }
+        int elem = htab.htabMapLookupElemProg(cpu, key);
+        if (elem < 0) {
+            return end(Op.PROG_LOOKUP, cpu, key, Errno.ENOENT);
+        }
+        htab.copyProgValue(elem, cpu, valueOut);
+        return end(Op.PROG_LOOKUP, cpu, key, Errno.OK);
+    }
+
+    /**
+     * bpf_map_lookup_percpu_elem on a per-CPU map: CPU {@code targetCpu}'s value_size bytes; ENOENT (NULL) when
+     * the key is absent or {@code targetCpu} is not a CPU. EINVAL on other map types (the verifier refuses it).
+     */
+    public ValueResult progLookupPercpu(int cpu, byte[] key, int targetCpu) {
+        String bad = firstProblem(badCpu(cpu), badKey(key));
+        if (bad == null && !htab.isPercpu()) {
+            bad = "bpf_map_lookup_percpu_elem needs a per-CPU map";
+        }
+        if (bad != null) {
+            return ValueResult.invalid(bad);
+        }
+        begin(Op.PROG_LOOKUP, cpu, key);
+        if (!progCanRead()) {
+            Errno e = denied(Errno.EACCES, "verifier: read from map forbidden (BPF_F_WRONLY_PROG)");
+            return end(Op.PROG_LOOKUP, cpu, key, e, ValueResult.error(e));
+        }
+        if (targetCpu < 0 || targetCpu >= htab.possibleCpus()) {
+            return end(Op.PROG_LOOKUP, cpu, key, Errno.ENOENT, ValueResult.error(Errno.ENOENT));
+        }
+        int elem = htab.htabMapLookupElemProg(cpu, key);
+        if (elem < 0) {
+            return end(Op.PROG_LOOKUP, cpu, key, Errno.ENOENT, ValueResult.error(Errno.ENOENT));
+        }
+        byte[] out = new byte[htab.valueSize()];
+        htab.copyProgValue(elem, targetCpu, out);
+        return end(Op.PROG_LOOKUP, cpu, key, Errno.OK, ValueResult.ok(out));
+    }
+
+    /**
+     * bpf_map_update_elem from a program on {@code cpu}; {@code value} is value_size bytes (a per-CPU map
+     * writes only this CPU's slot; a new element gets value_size zero bytes on the others). EACCES if the verifier
+     * would refuse to write the map (RDONLY_PROG).
+     */
+    public Errno progUpdate(int cpu, byte[] key, byte[] value, long flags) {
+        String bad = firstProblem(badCpu(cpu), badKey(key), badValue(value, htab.valueSize(), "value_size"));
+        if (bad != null) {
+            return Errno.EINVAL;
+        }
+        begin(Op.PROG_UPDATE, cpu, key);
+        if (!progCanWrite()) {
+            return end(Op.PROG_UPDATE, cpu, key,
+                    denied(Errno.EACCES, "verifier: write into map forbidden (BPF_F_RDONLY_PROG)"));
+        }
+        return end(Op.PROG_UPDATE, cpu, key, htab.update(cpu, key, value, flags, false));
+    }
+
+    /** bpf_map_delete_elem from a program on {@code cpu}. */
+    public Errno progDelete(int cpu, byte[] key) {
+        if (firstProblem(badCpu(cpu), badKey(key)) != null) {
+            return Errno.EINVAL;
+        }
+        begin(Op.PROG_DELETE, cpu, key);
+        if (!progCanWrite()) {
+            return end(Op.PROG_DELETE, cpu, key,
+                    denied(Errno.EACCES, "verifier: write into map forbidden (BPF_F_RDONLY_PROG)"));
+        }
+        return end(Op.PROG_DELETE, cpu, key, htab.htabMapDeleteElem(cpu, key));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Nulls race
+
+    /**
+     * Begin a step-wise lockless lookup on {@code cpu} whose steps may be interleaved with other operations.
+     *
+     * @throws IllegalArgumentException for a bad CPU or key length (a Java usage error, not a kernel error)
+     */
+    public ChainWalker beginLookup(int cpu, byte[] key) {
+        String bad = firstProblem(badCpu(cpu), badKey(key));
+        if (bad != null) {
+            throw new IllegalArgumentException("beginLookup: " + bad);
+        }
+        return htab.beginLookup(cpu, key);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Information
+
+    /** BPF_OBJ_GET_INFO_BY_FD. */
+    public MapInfo info() {
+        return new MapInfo(htab.type(), htab.keySize(), htab.valueSize(), htab.maxEntries(), htab.mapFlags());
+    }
+
+    /** The memlock line of the map's fdinfo. */
+    public long memlock() {
+        return htab.memlock();
+    }
+
+    /** Linked elements. */
+    public int count() {
+        return htab.count();
+    }
+
+    public MapType type() {
+        return htab.type();
+    }
+
+    public int possibleCpus() {
+        return htab.possibleCpus();
+    }
+
+    public int keySize() {
+        return htab.keySize();
+    }
+
+    public int valueSize() {
+        return htab.valueSize();
+    }
+
+    /** Bytes of a syscall value: value_size, or P * round8(value_size) for per-CPU maps. */
+    public int userValueSize() {
+        return htab.userValueSize();
+    }
+
+    public int nBuckets() {
+        return htab.nBuckets();
+    }
+
+    public int hashrnd() {
+        return htab.hashrnd();
+    }
+
+    /** Flags of the descriptor (RDONLY/WRONLY), which the map itself does not store. */
+    public int fdFlags() {
+        return fdFlags;
+    }
+
+    /** Read-only internal state for views and tests. */
+    public HtabState state() {
+        return htab;
+    }
+
+    public void addListener(EventSink sink) {
+        htab.events.add(sink);
+    }
+
+    public boolean removeListener(EventSink sink) {
+        return htab.events.remove(sink);
+    }
+
+    /** The same operations bound to one CPU. */
+    public CpuContext onCpu(int cpu) {
+        return new CpuContext(this, cpu);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Per-CPU value helpers
+
+    /**
+     * Build a syscall value for a per-CPU map from one value_size value per CPU (one value for all CPUs when a
+     * single one is given); padding bytes are zero.
+     *
+     * @throws IllegalArgumentException when the count or a length does not fit this map
+     */
+    public byte[] percpuValue(byte[]... perCpu) {
+        int p = htab.possibleCpus();
+        int r8 = (int) Htab.round8(htab.valueSize());
+        if (!htab.isPercpu()) {
+            throw new IllegalArgumentException("percpuValue: " + htab.type().scenarioName() + " is not per-CPU");
+        }
+        if (perCpu.length != 1 && perCpu.length != p) {
+            throw new IllegalArgumentException("percpuValue: need 1 or " + p + " values, got " + perCpu.length);
+        }
+        byte[] out = new byte[p * r8];
+        for (int c = 0; c < p; c++) {
+            byte[] v = perCpu.length == 1 ? perCpu[0] : perCpu[c];
+            if (v.length != htab.valueSize()) {
+                throw new IllegalArgumentException("percpuValue: value for CPU " + c + " is " + v.length
+                        + " bytes, value_size is " + htab.valueSize());
+            }
+            System.arraycopy(v, 0, out, c * r8, v.length);
+        }
+        return out;
+    }
+
+    /** Split a per-CPU syscall value into its value_size slots (padding dropped), in CPU order. */
+    public List<byte[]> percpuSlots(byte[] userValue) {
+        int r8 = (int) Htab.round8(htab.valueSize());
+        List<byte[]> out = new ArrayList<>();
+        for (int c = 0; c < htab.possibleCpus(); c++) {
+            out.add(Arrays.copyOfRange(userValue, c * r8, c * r8 + htab.valueSize()));
+        }
+        return out;
+    }
+}

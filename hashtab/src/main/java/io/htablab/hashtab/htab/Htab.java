@@ -1,0 +1,1182 @@
+package io.htablab.hashtab.htab;
+
+import static io.htablab.hashtab.htab.ElemFlag.BPF_EXIST;
+import static io.htablab.hashtab.htab.ElemFlag.BPF_F_LOCK;
+import static io.htablab.hashtab.htab.ElemFlag.BPF_NOEXIST;
+
+import io.htablab.hashtab.htab.event.BucketEvent;
+import io.htablab.hashtab.htab.event.EventSink;
+import io.htablab.hashtab.htab.event.MapEvent;
+import io.htablab.hashtab.htab.freelist.PcpuFreelist;
+import io.htablab.hashtab.htab.hash.Jhash;
+import io.htablab.hashtab.htab.lru.BpfLru;
+import io.htablab.hashtab.htab.store.Buckets;
+import io.htablab.hashtab.htab.store.ElemStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One BPF hash map ({@code struct bpf_htab}) of any of the four types: the kernel's hashtab.c routines under
+ * their kernel names. Every operation runs to completion on the CPU it is given, as a syscall or program does
+ * with migration disabled; the only interleaving the engine exposes is the step-wise lockless lookup of
+ * {@link ChainWalker}.
+ *
+ * <p>This class trusts its callers about lengths and CPU numbers; {@link BpfMap} (the fd/program layer) checks
+ * them and applies the access-flag rules before calling in.
+ */
+public final class Htab implements HtabState {
+
+    /** Size of the kernel's element header before the key (struct htab_elem). */
+    public static final int HTAB_ELEM_HEADER = 48;
+    /** Size of one bucket record (struct bucket). */
+    public static final int BUCKET_SIZE = 16;
+    /** sizeof(struct bpf_htab) on the reference kernel build. */
+    public static final int BPF_HTAB_SIZE = 832;
+    public static final long KMALLOC_MAX_SIZE = 4_194_304L;
+    public static final int PCPU_MIN_UNIT_SIZE = 32_768;
+    /** Legacy per-CPU lock-recursion counters still charged in memory usage (spec 2.5, 10.3). */
+    public static final int HASHTAB_MAP_LOCK_COUNT = 8;
+
+    /** A check result: the errno and the reason, or {@code null} for "passed". */
+    public record Check(Errno errno, String detail) {
+    }
+
+    private final MapType type;
+    private final int keySize;
+    private final int valueSize;
+    private final long maxEntries;
+    private final int mapFlags;
+    private final int nBuckets;
+    private final long elemSize;
+    private final long numEntries;
+    private final int hashrnd;
+    private final int nrCpus;
+    private final int roundedValueSize;
+    private final int valueStride;
+    private final boolean prealloc;
+    private final boolean percpu;
+    private final boolean lru;
+    private final boolean percpuLru;
+
+    final Listeners events;
+    private final Buckets buckets;
+    private final ElemStore store;
+    private final PcpuFreelist freelist;
+    private final BpfLru bpfLru;
+    /** Live linked elements (htab->count and the map's elem count agree after every operation). */
+    private int count;
+
+    private Htab(MapType type, int keySize, int valueSize, long maxEntries, int mapFlags, int nBuckets,
+                 long elemSize, long numEntries, int hashrnd, int nrCpus, Listeners events, ElemStore store) {
+        this.type = type;
+        this.keySize = keySize;
+        this.valueSize = valueSize;
+        this.maxEntries = maxEntries;
+        this.mapFlags = mapFlags;
+        this.nBuckets = nBuckets;
+        this.elemSize = elemSize;
+        this.numEntries = numEntries;
+        this.hashrnd = hashrnd;
+        this.nrCpus = nrCpus;
+        this.roundedValueSize = ElemStore.round8(valueSize);
+        this.percpu = type.isPercpu();
+        this.lru = type.isLru();
+        this.percpuLru = (mapFlags & MapFlag.NO_COMMON_LRU.bit()) != 0;
+        this.prealloc = (mapFlags & MapFlag.NO_PREALLOC.bit()) == 0;
+        this.valueStride = percpu ? roundedValueSize * nrCpus : roundedValueSize;
+        this.events = events;
+        this.buckets = new Buckets(nBuckets);
+        this.store = store;
+        this.freelist = prealloc && !lru ? new PcpuFreelist(nrCpus, (int) numEntries, events) : null;
+        this.bpfLru = lru ? new BpfLru((int) numEntries, nrCpus, percpuLru, this::htabLruMapDeleteNode, events)
+                : null;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Creation (spec 2.3, 2.4)
+
+    /** htab_map_alloc_check (spec 2.3), in the kernel's order; null when the attributes pass. */
+    public static Check htabMapAllocCheck(HtabAttr attr, MapOptions options) {
+        MapType type = attr.type();
+        boolean percpu = type.isPercpu();
+        boolean lru = type.isLru();
+        int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
+        boolean percpuLru = (flags & MapFlag.NO_COMMON_LRU.bit()) != 0;
+        boolean prealloc = (flags & MapFlag.NO_PREALLOC.bit()) == 0;
+        boolean zeroSeed = (flags & MapFlag.ZERO_SEED.bit()) != 0;
+        boolean numa = (flags & MapFlag.NUMA_NODE.bit()) != 0;
+
+        if (zeroSeed && !options.capSysAdmin()) {
+            return new Check(Errno.EPERM, "BPF_F_ZERO_SEED needs CAP_SYS_ADMIN");
+        }
+        if ((flags & ~MapFlag.HTAB_CREATE_FLAG_MASK) != 0) {
+            return new Check(Errno.EINVAL, String.format("map_flags 0x%x has bits outside the hash map mask 0x%x",
+                    flags, MapFlag.HTAB_CREATE_FLAG_MASK));
+        }
+        if ((flags & MapFlag.RDONLY_PROG.bit()) != 0 && (flags & MapFlag.WRONLY_PROG.bit()) != 0) {
+            return new Check(Errno.EINVAL, "BPF_F_RDONLY_PROG and BPF_F_WRONLY_PROG together");
+        }
+        if (!lru && percpuLru) {
+            return new Check(Errno.EINVAL, "BPF_F_NO_COMMON_LRU on a map that is not an LRU");
+        }
+        if (lru && !prealloc) {
+            return new Check(Errno.ENOTSUPP, "LRU maps must be preallocated (BPF_F_NO_PREALLOC)");
+        }
+        if (numa && (percpu || percpuLru)) {
+            return new Check(Errno.EINVAL, "a NUMA node cannot be chosen for per-CPU storage");
+        }
+        if (attr.maxEntries() == 0 || attr.keySize() == 0 || attr.valueSize() == 0) {
+            return new Check(Errno.EINVAL, "max_entries, key_size and value_size must be non-zero");
+        }
+        if (attr.keySize() + attr.valueSize() >= KMALLOC_MAX_SIZE - HTAB_ELEM_HEADER) {
+            return new Check(Errno.E2BIG, "key_size + value_size must stay below KMALLOC_MAX_SIZE - 48");
+        }
+        if (percpu && round8(attr.valueSize()) > PCPU_MIN_UNIT_SIZE) {
+            return new Check(Errno.E2BIG, "per-CPU value larger than PCPU_MIN_UNIT_SIZE (32768)");
+        }
+        return null;
+    }
+
+    /** Result of {@link #htabMapAlloc}: the map or the errno and reason. */
+    public record Alloc(Htab htab, Errno errno, String detail) {
+    }
+
+    /** htab_map_alloc (spec 2.4). The attributes must have passed {@link #htabMapAllocCheck}. */
+    public static Alloc htabMapAlloc(HtabAttr attr, MapOptions options) {
+        MapType type = attr.type();
+        int p = options.possibleCpus();
+        int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
+        boolean percpu = type.isPercpu();
+        boolean lru = type.isLru();
+        boolean percpuLru = (flags & MapFlag.NO_COMMON_LRU.bit()) != 0;
+        boolean prealloc = (flags & MapFlag.NO_PREALLOC.bit()) == 0;
+
+        long maxEntries = attr.maxEntries();
+        if (percpuLru) {
+            // Each CPU owns max_entries / P nodes, so round to a multiple of P; fall back to rounding down on
+            // u32 overflow.
+            long up = (maxEntries + p - 1) / p * p;
+            if (up > 0xFFFFFFFFL) {
+                up = maxEntries / p * p;
+            }
+            maxEntries = up;
+        }
+        if (maxEntries > 1L << 31) {
+            return new Alloc(null, Errno.E2BIG, "max_entries above 2^31");
+        }
+        long nBuckets = pow2up(maxEntries);
+        long elemSize = HTAB_ELEM_HEADER + round8(attr.keySize()) + (percpu ? 8 : round8(attr.valueSize()));
+        if (nBuckets > 0xFFFFFFFFL / BUCKET_SIZE) {
+            return new Alloc(null, Errno.E2BIG, "n_buckets " + nBuckets + " too large for the bucket array");
+        }
+        int keySize = (int) attr.keySize();
+        int valueSize = (int) attr.valueSize();
+        int valueStride = (int) (percpu ? round8(valueSize) * p : round8(valueSize));
+        long numEntries = prealloc ? maxEntries + (type == MapType.HASH ? p : 0) : 0;
+
+        long budget = options.memoryLimit() - 4L * nBuckets;
+        if (budget < 0) {
+            return new Alloc(null, Errno.ENOMEM, "bucket array exceeds the simulator's memory limit");
+        }
+        ElemStore store = prealloc ? ElemStore.prealloc(keySize, valueStride, numEntries, budget)
+                : ElemStore.growable(keySize, valueStride, budget);
+        if (store == null) {
+            return new Alloc(null, Errno.ENOMEM, "elements exceed the simulator's memory limit");
+        }
+        int hashrnd;
+        if ((flags & MapFlag.ZERO_SEED.bit()) != 0) {
+            hashrnd = 0;
+        } else if (options.seed().isPresent()) {
+            hashrnd = options.seed().getAsInt();
+        } else {
+            hashrnd = new Random().nextInt();
+        }
+        int stored = flags & ~MapFlag.FD_ONLY_FLAGS;
+        Listeners sink = new Listeners(options.events());
+        Htab htab = new Htab(type, keySize, valueSize, maxEntries, stored, (int) nBuckets, elemSize, numEntries,
+                hashrnd, p, sink, store);
+        if (sink.enabled()) {
+            sink.accept(new MapEvent.MapCreated(type, keySize, valueSize, maxEntries, (int) nBuckets, elemSize,
+                    numEntries, hashrnd, p, stored, prealloc, valueStride));
+        }
+        if (prealloc) {
+            htab.preallocInit(options.creatingCpu());
+        }
+        return new Alloc(htab, Errno.OK, null);
+    }
+
+    /** prealloc_init: populate the LRU or the per-CPU freelist, then take the HASH extras (spec 2.4 step 10). */
+    private void preallocInit(int creatingCpu) {
+        if (lru) {
+            bpfLru.bpfLruPopulate();
+            return;
+        }
+        freelist.pcpuFreelistPopulate((int) numEntries, creatingCpu);
+        if (type == MapType.HASH) {
+            freelist.allocExtraElems(creatingCpu);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Type helpers
+
+    public boolean isLru() {
+        return lru;
+    }
+
+    public boolean isPercpu() {
+        return percpu;
+    }
+
+    @Override
+    public boolean isPrealloc() {
+        return prealloc;
+    }
+
+    public boolean isPercpuLru() {
+        return percpuLru;
+    }
+
+    /** Whether values hold a bpf_spin_lock; always false until BTF-typed values exist. */
+    public boolean hasSpinLock() {
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Hashing, chain walks, bucket locks
+
+    /** htab_map_hash with this map's seed, reporting the hash and bucket. */
+    int htabMapHash(byte[] key) {
+        int hash = Jhash.htabMapHash(key, 0, keySize, hashrnd);
+        if (events.enabled()) {
+            events.accept(new BucketEvent.HashComputed(key.clone(), hashrnd, hash, hash & (nBuckets - 1)));
+        }
+        return hash;
+    }
+
+    int selectBucket(int hash) {
+        return hash & (nBuckets - 1);
+    }
+
+    /**
+     * lookup_nulls_elem_raw: lockless walk of {@code bucket}'s chain. If the walk ends on another bucket's nulls
+     * marker, an element it passed was moved to another chain meanwhile; start over from our bucket's head.
+     *
+     * @return the element, or -1
+     */
+    int lookupNullsElemRaw(int bucket, int hash, byte[] key) {
+        boolean trace = events.enabled();
+        while (true) {
+            int n = buckets.head(bucket);
+            while (!Buckets.isNulls(n)) {
+                boolean hashMatch = store.hash(n) == hash;
+                boolean keyMatch = hashMatch && store.keyEquals(n, key);
+                if (trace) {
+                    events.accept(new BucketEvent.NodeVisited(bucket, n, hashMatch, keyMatch));
+                }
+                if (keyMatch) {
+                    return n;
+                }
+                n = store.next(n);
+            }
+            boolean restart = Buckets.nullsValue(n) != bucket;
+            if (trace) {
+                events.accept(new BucketEvent.NullsReached(bucket, Buckets.nullsValue(n), restart));
+            }
+            if (!restart) {
+                return -1;
+            }
+        }
+    }
+
+    /** lookup_elem_raw: walk under the bucket lock, where no element can move, so no restart. */
+    int lookupElemRaw(int bucket, int hash, byte[] key) {
+        boolean trace = events.enabled();
+        int n = buckets.head(bucket);
+        while (!Buckets.isNulls(n)) {
+            boolean hashMatch = store.hash(n) == hash;
+            boolean keyMatch = hashMatch && store.keyEquals(n, key);
+            if (trace) {
+                events.accept(new BucketEvent.NodeVisited(bucket, n, hashMatch, keyMatch));
+            }
+            if (keyMatch) {
+                return n;
+            }
+            n = store.next(n);
+        }
+        if (trace) {
+            events.accept(new BucketEvent.NullsReached(bucket, Buckets.nullsValue(n), false));
+        }
+        return -1;
+    }
+
+    /**
+     * htab_lock_bucket. Resilient spinlocks can fail (EDEADLK/ETIMEDOUT) only under contention or re-entry,
+     * which atomic single-CPU operations never produce; this is the place to inject such failures later.
+     */
+    Errno htabLockBucket(int bucket, int cpu) {
+        if (events.enabled()) {
+            events.accept(new BucketEvent.BucketLocked(bucket, cpu));
+        }
+        return Errno.OK;
+    }
+
+    void htabUnlockBucket(int bucket, int cpu) {
+        if (events.enabled()) {
+            events.accept(new BucketEvent.BucketUnlocked(bucket, cpu));
+        }
+    }
+
+    private void linkHead(int bucket, int elem) {
+        buckets.addHead(store, bucket, elem);
+        if (events.enabled()) {
+            events.accept(new BucketEvent.ElemLinked(bucket, elem, store.key(elem), store.hash(elem)));
+        }
+    }
+
+    private void unlink(int bucket, int elem) {
+        buckets.unlink(store, bucket, elem);
+        if (events.enabled()) {
+            events.accept(new BucketEvent.ElemUnlinked(bucket, elem, store.key(elem), store.hash(elem)));
+        }
+    }
+
+    private void incElemCount() {
+        count++;
+        if (events.enabled()) {
+            events.accept(new MapEvent.CounterChanged(count));
+        }
+    }
+
+    private void decElemCount() {
+        count--;
+        if (events.enabled()) {
+            events.accept(new MapEvent.CounterChanged(count));
+        }
+    }
+
+    private boolean isMapFull() {
+        return count >= maxEntries;
+    }
+
+    /** The element/flag existence check shared by every update routine (check_flags). */
+    private static Errno checkFlags(int lOld, long mapFlags) {
+        long f = mapFlags & ~BPF_F_LOCK;
+        if (lOld >= 0 && f == BPF_NOEXIST) {
+            return Errno.EEXIST;
+        }
+        if (lOld < 0 && f == BPF_EXIST) {
+            return Errno.ENOENT;
+        }
+        return Errno.OK;
+    }
+
+    private Errno fail(Errno errno, String reason) {
+        if (events.enabled()) {
+            events.accept(new MapEvent.Error(errno, reason));
+        }
+        return errno;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Values
+
+    private void copyValueIn(int elem, int off, byte[] src, int srcOff, int len, int slot) {
+        store.writeValue(elem, off, src, srcOff, len);
+        if (events.enabled()) {
+            events.accept(new MapEvent.ValueCopied(elem, slot, off, store.value(elem, off, len)));
+        }
+    }
+
+    private void zeroValueIn(int elem, int off, int len, int slot) {
+        store.zeroValue(elem, off, len);
+        if (events.enabled()) {
+            events.accept(new MapEvent.ValueCopied(elem, slot, off, new byte[len]));
+        }
+    }
+
+    /**
+     * pcpu_copy_value: a syscall ({@code onallcpus}) writes every CPU's whole rounded slot from the user buffer;
+     * a program writes {@code value_size} bytes of the current CPU's slot.
+     */
+    void pcpuCopyValue(int elem, byte[] value, boolean onallcpus, int cpu) {
+        if (!onallcpus) {
+            copyValueIn(elem, cpu * roundedValueSize, value, 0, valueSize, cpu);
+            return;
+        }
+        for (int c = 0; c < nrCpus; c++) {
+            copyValueIn(elem, c * roundedValueSize, value, c * roundedValueSize, roundedValueSize, c);
+        }
+    }
+
+    /**
+     * pcpu_init_value: like {@link #pcpuCopyValue}, except that a program-created element gets {@code value_size}
+     * zero bytes on every other CPU (their padding keeps whatever the element held before).
+     */
+    void pcpuInitValue(int elem, byte[] value, boolean onallcpus, int cpu) {
+        if (onallcpus) {
+            pcpuCopyValue(elem, value, true, cpu);
+            return;
+        }
+        for (int c = 0; c < nrCpus; c++) {
+            if (c == cpu) {
+                copyValueIn(elem, c * roundedValueSize, value, 0, valueSize, c);
+            } else {
+                zeroValueIn(elem, c * roundedValueSize, valueSize, c);
+            }
+        }
+    }
+
+    /** The value a syscall read returns: value_size bytes, or every CPU's rounded slot (bpf_percpu_hash_copy). */
+    byte[] copyValueOut(int elem) {
+        return store.value(elem, 0, percpu ? valueStride : valueSize);
+    }
+
+    /** Size of a syscall value buffer: value_size, or P * round8(value_size) for per-CPU maps. */
+    public int userValueSize() {
+        return percpu ? valueStride : valueSize;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Element allocation and freeing
+
+    /** Why the last {@link #allocHtabElem} failed. */
+    private Errno allocError;
+
+    /**
+     * alloc_htab_elem: obtain an element for a new value, copy key, hash and value into it.
+     *
+     * @param oldElem the element being replaced (HASH update of an existing key), or -1
+     * @return the element, or -1 with {@link #allocError} set (E2BIG when full, ENOMEM)
+     */
+    int allocHtabElem(int cpu, byte[] key, byte[] value, int hash, boolean onallcpus, int oldElem) {
+        int elem;
+        if (prealloc) {
+            if (oldElem >= 0) {
+                // Replacing: the CPU's spare element takes the new value and the old element becomes the spare,
+                // so a full map can still replace keys without touching the freelist.
+                elem = freelist.swapExtra(cpu, oldElem);
+            } else {
+                elem = freelist.pcpuFreelistPop(cpu);
+                if (elem < 0) {
+                    allocError = fail(Errno.E2BIG, "freelist empty: map full");
+                    return -1;
+                }
+                incElemCount();
+            }
+        } else {
+            if (isMapFull() && oldElem < 0) {
+                allocError = fail(Errno.E2BIG, "count " + count + " >= max_entries " + maxEntries);
+                return -1;
+            }
+            incElemCount();
+            elem = store.alloc();
+            if (elem < 0) {
+                decElemCount();
+                allocError = fail(Errno.ENOMEM, "element allocation failed");
+                return -1;
+            }
+            if (events.enabled()) {
+                events.accept(new MapEvent.ElemAllocated(elem));
+            }
+        }
+        store.setKey(elem, key);
+        store.setHash(elem, hash);
+        if (percpu) {
+            pcpuInitValue(elem, value, onallcpus, cpu);
+        } else {
+            copyValueIn(elem, 0, value, 0, valueSize, -1);
+        }
+        return elem;
+    }
+
+    /** free_htab_elem: a preallocated element goes to the current CPU's freelist, otherwise back to memory. */
+    void freeHtabElem(int cpu, int elem) {
+        checkAndFreeFields(elem);
+        decElemCount();
+        if (prealloc) {
+            freelist.pcpuFreelistPush(cpu, elem);
+        } else {
+            store.free(elem);
+            if (events.enabled()) {
+                events.accept(new MapEvent.ElemFreed(elem));
+            }
+        }
+    }
+
+    /** check_and_free_fields: release timers, kptrs, ... of a value. No special fields exist without BTF. */
+    void checkAndFreeFields(int elem) {
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Lookup
+
+    /** __htab_map_lookup_elem: lockless search; the element or -1. */
+    public int htabMapLookupElem(byte[] key) {
+        int hash = htabMapHash(key);
+        return lookupNullsElemRaw(selectBucket(hash), hash, key);
+    }
+
+    /** Syscall lookup copy (LRU elements are not marked referenced by syscalls). */
+    public byte[] htabMapLookupElemSys(byte[] key) {
+        int elem = htabMapLookupElem(key);
+        return elem < 0 ? null : copyValueOut(elem);
+    }
+
+    /** Syscall lookup into a caller buffer of {@link #userValueSize()} bytes: no allocation on a hit. */
+    public Errno htabMapLookupElemSys(byte[] key, byte[] out) {
+        int elem = htabMapLookupElem(key);
+        if (elem < 0) {
+            return Errno.ENOENT;
+        }
+        store.readValue(elem, 0, out, 0, percpu ? valueStride : valueSize);
+        return Errno.OK;
+    }
+
+    /**
+     * Program-side lookup (htab_map_lookup_elem, htab_percpu_map_lookup_elem, the LRU variants): the value
+     * pointer's target, i.e. value_size bytes of the element or of the current CPU's slot; LRU marks the node.
+     *
+     * @return the element or -1
+     */
+    public int htabMapLookupElemProg(int cpu, byte[] key) {
+        int elem = htabMapLookupElem(key);
+        if (elem >= 0 && lru) {
+            bpfLru.bpfLruNodeSetRef(elem);
+        }
+        return elem;
+    }
+
+    /** Copy the value_size bytes a program sees for {@code elem} on {@code cpu} into {@code out}. */
+    void copyProgValue(int elem, int cpu, byte[] out) {
+        store.readValue(elem, percpu ? cpu * roundedValueSize : 0, out, 0, valueSize);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Update
+
+    /**
+     * Dispatch an update to the type's routine; {@code onallcpus} is true for syscalls (per-CPU values come as
+     * P rounded slots) and false for programs (one value_size value for the current CPU).
+     */
+    public Errno update(int cpu, byte[] key, byte[] value, long flags, boolean onallcpus) {
+        switch (type) {
+            case HASH:
+                return htabMapUpdateElem(cpu, key, value, flags);
+            case PERCPU_HASH:
+                return htabPercpuMapUpdateElem(cpu, key, value, flags, onallcpus);
+            case LRU_HASH:
+                return htabLruMapUpdateElem(cpu, key, value, flags);
+            default:
+                return htabLruPercpuMapUpdateElem(cpu, key, value, flags, onallcpus);
+        }
+    }
+
+    /** htab_map_update_elem (HASH, spec 5.4). */
+    public Errno htabMapUpdateElem(int cpu, byte[] key, byte[] value, long mapFlags) {
+        if (Long.compareUnsigned(mapFlags & ~BPF_F_LOCK, BPF_EXIST) > 0) {
+            return fail(Errno.EINVAL, "update flags must be BPF_ANY, BPF_NOEXIST or BPF_EXIST (+F_LOCK)");
+        }
+        int hash = htabMapHash(key);
+        int b = selectBucket(hash);
+        if ((mapFlags & BPF_F_LOCK) != 0) {
+            if (!hasSpinLock()) {
+                return fail(Errno.EINVAL, "BPF_F_LOCK without a bpf_spin_lock in the value");
+            }
+            // Lockless first try: an existing element is updated in place under its own spin lock.
+            int lOld = lookupNullsElemRaw(b, hash, key);
+            Errno ret = checkFlags(lOld, mapFlags);
+            if (ret != Errno.OK) {
+                return fail(ret, ret == Errno.EEXIST ? "key exists (BPF_NOEXIST)" : "key absent (BPF_EXIST)");
+            }
+            if (lOld >= 0) {
+                copyValueIn(lOld, 0, value, 0, valueSize, -1);
+                return Errno.OK;
+            }
+        }
+        Errno ret = htabLockBucket(b, cpu);
+        if (ret != Errno.OK) {
+            return ret;
+        }
+        int lOld = lookupElemRaw(b, hash, key);
+        ret = checkFlags(lOld, mapFlags);
+        if (ret != Errno.OK) {
+            htabUnlockBucket(b, cpu);
+            return fail(ret, ret == Errno.EEXIST ? "key exists (BPF_NOEXIST)" : "key absent (BPF_EXIST)");
+        }
+        if (lOld >= 0 && (mapFlags & BPF_F_LOCK) != 0) {
+            copyValueIn(lOld, 0, value, 0, valueSize, -1);
+            htabUnlockBucket(b, cpu);
+            return Errno.OK;
+        }
+        int lNew = allocHtabElem(cpu, key, value, hash, false, lOld);
+        if (lNew < 0) {
+            htabUnlockBucket(b, cpu);
+            return allocError;
+        }
+        // Publish the new element before unlinking the old one: a concurrent reader finds one of them.
+        linkHead(b, lNew);
+        if (lOld >= 0) {
+            unlink(b, lOld);
+            if (prealloc) {
+                checkAndFreeFields(lOld);
+            }
+        }
+        htabUnlockBucket(b, cpu);
+        if (lOld >= 0 && !prealloc) {
+            freeHtabElem(cpu, lOld);
+        }
+        return Errno.OK;
+    }
+
+    /** __htab_percpu_map_update_elem (PERCPU_HASH, spec 5.4): existing elements are written in place. */
+    public Errno htabPercpuMapUpdateElem(int cpu, byte[] key, byte[] value, long mapFlags, boolean onallcpus) {
+        if (Long.compareUnsigned(mapFlags, BPF_EXIST) > 0) {
+            return fail(Errno.EINVAL, "update flags must be BPF_ANY, BPF_NOEXIST or BPF_EXIST");
+        }
+        int hash = htabMapHash(key);
+        int b = selectBucket(hash);
+        Errno ret = htabLockBucket(b, cpu);
+        if (ret != Errno.OK) {
+            return ret;
+        }
+        int lOld = lookupElemRaw(b, hash, key);
+        ret = checkFlags(lOld, mapFlags);
+        if (ret != Errno.OK) {
+            htabUnlockBucket(b, cpu);
+            return fail(ret, ret == Errno.EEXIST ? "key exists (BPF_NOEXIST)" : "key absent (BPF_EXIST)");
+        }
+        if (lOld >= 0) {
+            pcpuCopyValue(lOld, value, onallcpus, cpu);
+        } else {
+            int lNew = allocHtabElem(cpu, key, value, hash, onallcpus, -1);
+            if (lNew < 0) {
+                htabUnlockBucket(b, cpu);
+                return allocError;
+            }
+            linkHead(b, lNew);
+        }
+        htabUnlockBucket(b, cpu);
+        return Errno.OK;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // LRU paths (spec 9.10). The LRU is reached only through BpfLru; nodes are element indices.
+
+    /** prealloc_lru_pop: a node from the LRU (may evict), counted and keyed; -1 when none (ENOMEM). */
+    int preallocLruPop(int cpu, byte[] key, int hash) {
+        int node = bpfLru.bpfLruPopFree(cpu, hash);
+        if (node < 0) {
+            return -1;
+        }
+        incElemCount();
+        store.setKey(node, key);
+        store.setHash(node, hash);
+        return node;
+    }
+
+    /** htab_lru_push_free: release fields, uncount, give the node back to the LRU. */
+    void htabLruPushFree(int cpu, int elem) {
+        checkAndFreeFields(elem);
+        decElemCount();
+        bpfLru.bpfLruPushFree(cpu, elem);
+    }
+
+    /** htab_lru_map_update_elem (LRU_HASH): pop before the lookup, so even a failing update may evict. */
+    public Errno htabLruMapUpdateElem(int cpu, byte[] key, byte[] value, long mapFlags) {
+        if (Long.compareUnsigned(mapFlags, BPF_EXIST) > 0) {
+            return fail(Errno.EINVAL, "update flags must be BPF_ANY, BPF_NOEXIST or BPF_EXIST");
+        }
+        int hash = htabMapHash(key);
+        int b = selectBucket(hash);
+        // The LRU lock must never be taken under a bucket lock, so the node is obtained first.
+        int lNew = preallocLruPop(cpu, key, hash);
+        if (lNew < 0) {
+            return fail(Errno.ENOMEM, "no LRU node could be obtained");
+        }
+        copyValueIn(lNew, 0, value, 0, valueSize, -1);
+        Errno ret = htabLockBucket(b, cpu);
+        if (ret != Errno.OK) {
+            htabLruPushFree(cpu, lNew);
+            return ret;
+        }
+        int lOld = lookupElemRaw(b, hash, key);
+        ret = checkFlags(lOld, mapFlags);
+        if (ret != Errno.OK) {
+            htabUnlockBucket(b, cpu);
+            htabLruPushFree(cpu, lNew); // evictions done by the pop stay done
+            return fail(ret, ret == Errno.EEXIST ? "key exists (BPF_NOEXIST)" : "key absent (BPF_EXIST)");
+        }
+        linkHead(b, lNew);
+        if (lOld >= 0) {
+            bpfLru.bpfLruNodeSetRef(lNew);
+            unlink(b, lOld);
+        }
+        htabUnlockBucket(b, cpu);
+        if (lOld >= 0) {
+            htabLruPushFree(cpu, lOld);
+        }
+        return Errno.OK;
+    }
+
+    /** __htab_lru_percpu_map_update_elem (LRU_PERCPU_HASH): BPF_EXIST never pops, so never evicts. */
+    public Errno htabLruPercpuMapUpdateElem(int cpu, byte[] key, byte[] value, long mapFlags, boolean onallcpus) {
+        if (Long.compareUnsigned(mapFlags, BPF_EXIST) > 0) {
+            return fail(Errno.EINVAL, "update flags must be BPF_ANY, BPF_NOEXIST or BPF_EXIST");
+        }
+        int hash = htabMapHash(key);
+        int b = selectBucket(hash);
+        int lNew = -1;
+        if (mapFlags != BPF_EXIST) {
+            lNew = preallocLruPop(cpu, key, hash);
+            if (lNew < 0) {
+                return fail(Errno.ENOMEM, "no LRU node could be obtained");
+            }
+        }
+        Errno ret = htabLockBucket(b, cpu);
+        if (ret == Errno.OK) {
+            int lOld = lookupElemRaw(b, hash, key);
+            ret = checkFlags(lOld, mapFlags);
+            if (ret == Errno.OK) {
+                if (lOld >= 0) {
+                    bpfLru.bpfLruNodeSetRef(lOld);
+                    pcpuCopyValue(lOld, value, onallcpus, cpu);
+                } else {
+                    pcpuInitValue(lNew, value, onallcpus, cpu);
+                    linkHead(b, lNew);
+                    lNew = -1;
+                }
+            }
+            htabUnlockBucket(b, cpu);
+        }
+        if (lNew >= 0) {
+            decElemCount();
+            bpfLru.bpfLruPushFree(cpu, lNew);
+        }
+        if (ret != Errno.OK) {
+            return fail(ret, ret == Errno.EEXIST ? "key exists (BPF_NOEXIST)" : "key absent (BPF_EXIST)");
+        }
+        return Errno.OK;
+    }
+
+    /**
+     * htab_lru_map_delete_node: the LRU's eviction callback. Unlink {@code node} if it is still in the chain its
+     * hash designates.
+     */
+    boolean htabLruMapDeleteNode(int node, int hash) {
+        int b = selectBucket(hash);
+        int cpu = -1; // eviction runs inside another operation; lock events carry no CPU of their own
+        if (htabLockBucket(b, cpu) != Errno.OK) {
+            return false;
+        }
+        boolean found = false;
+        for (int n = buckets.head(b); !Buckets.isNulls(n); n = store.next(n)) {
+            if (n == node) {
+                unlink(b, node);
+                decElemCount();
+                found = true;
+                break;
+            }
+        }
+        htabUnlockBucket(b, cpu);
+        if (found) {
+            checkAndFreeFields(node);
+        }
+        return found;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Delete, lookup-and-delete
+
+    /** htab_map_delete_elem / htab_lru_map_delete_elem. */
+    public Errno htabMapDeleteElem(int cpu, byte[] key) {
+        int hash = htabMapHash(key);
+        int b = selectBucket(hash);
+        Errno ret = htabLockBucket(b, cpu);
+        if (ret != Errno.OK) {
+            return ret;
+        }
+        int l = lookupElemRaw(b, hash, key);
+        if (l >= 0) {
+            unlink(b, l);
+        }
+        htabUnlockBucket(b, cpu);
+        if (l < 0) {
+            return fail(Errno.ENOENT, "key absent");
+        }
+        freeElem(cpu, l);
+        return Errno.OK;
+    }
+
+    private void freeElem(int cpu, int elem) {
+        if (lru) {
+            htabLruPushFree(cpu, elem);
+        } else {
+            freeHtabElem(cpu, elem);
+        }
+    }
+
+    /**
+     * __htab_map_lookup_and_delete_elem: copy the value as a syscall lookup would, unlink, free.
+     *
+     * @return the value, or null (ENOENT)
+     */
+    public byte[] htabMapLookupAndDeleteElem(int cpu, byte[] key, long flags) {
+        int hash = htabMapHash(key);
+        int b = selectBucket(hash);
+        if (htabLockBucket(b, cpu) != Errno.OK) {
+            return null;
+        }
+        int l = lookupElemRaw(b, hash, key);
+        byte[] value = null;
+        if (l >= 0) {
+            value = copyValueOut(l);
+            unlink(b, l);
+        }
+        htabUnlockBucket(b, cpu);
+        if (l < 0) {
+            fail(Errno.ENOENT, "key absent");
+            return null;
+        }
+        freeElem(cpu, l);
+        return value;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Iteration
+
+    /**
+     * htab_map_get_next_key (spec 4.4).
+     *
+     * @param key the current key, or null for the first
+     * @return the element holding the next key, or -1 (ENOENT)
+     */
+    public int htabMapGetNextKey(byte[] key) {
+        int i = 0;
+        if (key != null) {
+            int hash = htabMapHash(key);
+            int b = selectBucket(hash);
+            int l = lookupNullsElemRaw(b, hash, key);
+            if (l >= 0) {
+                int nxt = store.next(l);
+                if (!Buckets.isNulls(nxt)) {
+                    return nxt;
+                }
+                i = b + 1;
+            }
+            // an absent key restarts the walk from the first bucket
+        }
+        for (; i < nBuckets; i++) {
+            int head = buckets.head(i);
+            if (!Buckets.isNulls(head)) {
+                return head;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * __htab_map_lookup_and_delete_batch (spec 5.9).
+     *
+     * @param inBatch the u32 bucket index read from in_batch, or -1 when no in_batch was given
+     * @param count   the requested count (u32)
+     */
+    public BatchResult htabMapLookupAndDeleteBatch(int cpu, long inBatch, long count, long elemFlags, long flags,
+                                                   boolean doDelete) {
+        if ((elemFlags & ~BPF_F_LOCK) != 0 || ((elemFlags & BPF_F_LOCK) != 0 && !hasSpinLock())) {
+            fail(Errno.EINVAL, "batch elem_flags other than BPF_F_LOCK, or F_LOCK without a spin lock");
+            return BatchResult.untouched(Errno.EINVAL, count);
+        }
+        if (flags != 0) {
+            fail(Errno.EINVAL, "batch flags must be 0");
+            return BatchResult.untouched(Errno.EINVAL, count);
+        }
+        if (count == 0) {
+            return BatchResult.untouched(Errno.OK, 0);
+        }
+        // From here the kernel has written count := 0.
+        long batch = inBatch < 0 ? 0 : inBatch;
+        if (batch >= nBuckets) {
+            fail(Errno.ENOENT, "in_batch bucket " + batch + " >= n_buckets " + nBuckets);
+            return new BatchResult(Errno.ENOENT, 0, null, List.of(), List.of(), null);
+        }
+        List<byte[]> keys = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        long total = 0;
+        Errno ret = Errno.OK;
+        while (true) {
+            int b = (int) batch;
+            int bucketCnt = buckets.chainLength(store, b);
+            if (bucketCnt > 0) {
+                // The lock is taken only for a non-empty bucket; the count is then taken again under it.
+                Errno lockRet = htabLockBucket(b, cpu);
+                if (lockRet != Errno.OK) {
+                    ret = lockRet;
+                    break;
+                }
+                bucketCnt = buckets.chainLength(store, b);
+                if (bucketCnt > count - total) {
+                    if (total == 0) {
+                        ret = fail(Errno.ENOSPC, "bucket " + b + " holds " + bucketCnt + " > count " + count);
+                    }
+                    htabUnlockBucket(b, cpu);
+                    break;
+                }
+                int[] toFree = doDelete ? new int[bucketCnt] : null;
+                int k = 0;
+                for (int l = buckets.head(b); !Buckets.isNulls(l); ) {
+                    int nxt = store.next(l);
+                    keys.add(store.key(l));
+                    values.add(copyValueOut(l));
+                    if (doDelete) {
+                        unlink(b, l);
+                        toFree[k] = l;
+                    }
+                    k++;
+                    l = nxt;
+                }
+                htabUnlockBucket(b, cpu);
+                if (doDelete) {
+                    // Freed after unlocking, in reverse chain order (the kernel chains them tail-first).
+                    for (int j = bucketCnt - 1; j >= 0; j--) {
+                        freeElem(cpu, toFree[j]);
+                    }
+                }
+            }
+            total += bucketCnt;
+            batch++;
+            if (batch >= nBuckets) {
+                ret = Errno.ENOENT;
+                break;
+            }
+        }
+        return new BatchResult(ret, total, BatchResult.cursor(batch), keys, values, null);
+    }
+
+    /**
+     * generic_map_update_batch: one syscall update per item with {@code elemFlags}, stopping at the first error.
+     */
+    public BatchResult genericMapUpdateBatch(int cpu, List<byte[]> keys, List<byte[]> values, long elemFlags) {
+        long requested = keys.size();
+        if ((elemFlags & ~BPF_F_LOCK) != 0 || ((elemFlags & BPF_F_LOCK) != 0 && !hasSpinLock())) {
+            fail(Errno.EINVAL, "batch elem_flags must be 0 or BPF_F_LOCK (with a spin lock)");
+            return BatchResult.untouched(Errno.EINVAL, requested);
+        }
+        if (requested == 0) {
+            return BatchResult.untouched(Errno.OK, 0);
+        }
+        int cp;
+        Errno err = Errno.OK;
+        for (cp = 0; cp < requested; cp++) {
+            err = update(cpu, keys.get(cp), values.get(cp), elemFlags, true);
+            if (err != Errno.OK) {
+                break;
+            }
+        }
+        return new BatchResult(err, cp, null, List.of(), List.of(), null);
+    }
+
+    /** generic_map_delete_batch: one delete per key, stopping at the first error. */
+    public BatchResult genericMapDeleteBatch(int cpu, List<byte[]> keys, long elemFlags) {
+        long requested = keys.size();
+        if ((elemFlags & ~BPF_F_LOCK) != 0 || ((elemFlags & BPF_F_LOCK) != 0 && !hasSpinLock())) {
+            fail(Errno.EINVAL, "batch elem_flags must be 0 or BPF_F_LOCK (with a spin lock)");
+            return BatchResult.untouched(Errno.EINVAL, requested);
+        }
+        if (requested == 0) {
+            return BatchResult.untouched(Errno.OK, 0);
+        }
+        int cp;
+        Errno err = Errno.OK;
+        for (cp = 0; cp < requested; cp++) {
+            err = htabMapDeleteElem(cpu, keys.get(cp));
+            if (err != Errno.OK) {
+                break;
+            }
+        }
+        return new BatchResult(err, cp, null, List.of(), List.of(), null);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Nulls race
+
+    /** Start a step-wise lockless lookup of {@code key} on {@code cpu} (see {@link ChainWalker}). */
+    public ChainWalker beginLookup(int cpu, byte[] key) {
+        int hash = htabMapHash(key);
+        return new ChainWalker(this, cpu, key.clone(), hash, selectBucket(hash));
+    }
+
+    Buckets buckets() {
+        return buckets;
+    }
+
+    ElemStore store() {
+        return store;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Memory usage (spec 2.5)
+
+    /** htab_map_mem_usage: the memlock figure of the map's fdinfo. */
+    @Override
+    public long memlock() {
+        long usage = BPF_HTAB_SIZE + (long) BUCKET_SIZE * nBuckets + 4L * nrCpus * HASHTAB_MAP_LOCK_COUNT;
+        if (prealloc) {
+            usage += elemSize * numEntries;
+            if (percpu) {
+                usage += (long) roundedValueSize * nrCpus * numEntries;
+            } else if (!lru) {
+                usage += 8L * nrCpus; // the per-CPU extra_elems pointers
+            }
+        } else {
+            usage += (elemSize + 8) * count;
+            if (percpu) {
+                usage += (8L + 8L) * count + (long) roundedValueSize * nrCpus * count;
+            }
+        }
+        return usage;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Read-only state (HtabState)
+
+    @Override
+    public MapType type() {
+        return type;
+    }
+
+    @Override
+    public int keySize() {
+        return keySize;
+    }
+
+    @Override
+    public int valueSize() {
+        return valueSize;
+    }
+
+    @Override
+    public long maxEntries() {
+        return maxEntries;
+    }
+
+    @Override
+    public int mapFlags() {
+        return mapFlags;
+    }
+
+    @Override
+    public int nBuckets() {
+        return nBuckets;
+    }
+
+    @Override
+    public long elemSize() {
+        return elemSize;
+    }
+
+    @Override
+    public long numEntries() {
+        return numEntries;
+    }
+
+    @Override
+    public int hashrnd() {
+        return hashrnd;
+    }
+
+    @Override
+    public int possibleCpus() {
+        return nrCpus;
+    }
+
+    @Override
+    public int valueStride() {
+        return valueStride;
+    }
+
+    @Override
+    public int count() {
+        return count;
+    }
+
+    @Override
+    public int elemSlots() {
+        return store.size();
+    }
+
+    @Override
+    public int[] chain(int bucket) {
+        return buckets.chain(store, bucket);
+    }
+
+    @Override
+    public int chainEndMarker(int bucket) {
+        return buckets.chainEndMarker(store, bucket);
+    }
+
+    @Override
+    public int bucketHeadLink(int bucket) {
+        return buckets.head(bucket);
+    }
+
+    @Override
+    public int elemNextLink(int elem) {
+        return store.next(elem);
+    }
+
+    @Override
+    public byte[] elemKey(int elem) {
+        return store.key(elem);
+    }
+
+    @Override
+    public int elemHash(int elem) {
+        return store.hash(elem);
+    }
+
+    @Override
+    public int elemBucket(int elem) {
+        return selectBucket(store.hash(elem));
+    }
+
+    @Override
+    public byte[] elemValue(int elem) {
+        return store.value(elem, 0, valueStride);
+    }
+
+    @Override
+    public boolean elemAllocated(int elem) {
+        return store.isAllocated(elem);
+    }
+
+    @Override
+    public int[] freelist(int cpu) {
+        return freelist == null ? new int[0] : freelist.list(cpu);
+    }
+
+    @Override
+    public int extra(int cpu) {
+        return freelist == null ? -1 : freelist.extra(cpu);
+    }
+
+    /** The LRU of an LRU map (for the LRU views), else null. */
+    public BpfLru lru() {
+        return bpfLru;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    static long round8(long x) {
+        return (x + 7) & ~7L;
+    }
+
+    static long pow2up(long x) {
+        long p = 1;
+        while (p < x) {
+            p <<= 1;
+        }
+        return p;
+    }
+}
