@@ -1,20 +1,63 @@
 package io.htablab.hashtab.scenario;
 
+import io.htablab.hashtab.htab.BatchResult;
+import io.htablab.hashtab.htab.BpfMap;
+import io.htablab.hashtab.htab.CreateResult;
 import io.htablab.hashtab.htab.Errno;
 import io.htablab.hashtab.htab.HtabAttr;
+import io.htablab.hashtab.htab.KeyResult;
+import io.htablab.hashtab.htab.MapInfo;
+import io.htablab.hashtab.htab.MapOptions;
+import io.htablab.hashtab.htab.MapType;
+import io.htablab.hashtab.htab.ValueResult;
+import io.htablab.hashtab.htab.event.EventSink;
 
 import java.util.List;
 
-/** The htab-lab engine as a scenario {@link Backend}. (Being connected to the engine API.) */
+/**
+ * The htab-lab engine as a scenario {@link Backend}: every map is a {@link BpfMap}, every statement
+ * runs atomically on the scenario's current CPU (CPU 0 until a {@code cpu} statement).
+ */
 public final class EngineBackend implements Backend {
     public static final int MAX_CPUS = 64;
 
-    public void setPossibleCpusDirect(int cpus) {
-        throw new UnsupportedOperationException("engine not connected yet");
+    private final EventSink events;
+    private int possibleCpus = MapOptions.machinePossibleCpus();
+    private Integer seed;
+    private int cpu;
+
+    /** An engine whose maps nobody listens to. */
+    public EngineBackend() {
+        this(EventSink.NONE);
     }
 
+    /** An engine whose maps report every internal step to {@code events} (the visualizer's entry point). */
+    public EngineBackend(EventSink events) {
+        this.events = events == null ? EventSink.NONE : events;
+    }
+
+    /** The engine map behind a handle this backend created (read-only state for views and tests). */
+    public BpfMap engineMap(MapHandle handle) {
+        return ((EngineMap) handle).map;
+    }
+
+    /** Sets the possible-CPU count without a statement (the command line's --cpus). */
+    public void setPossibleCpusDirect(int cpus) {
+        if (cpus < 1 || cpus > MAX_CPUS) {
+            throw new IllegalArgumentException("possible CPUs must be 1.." + MAX_CPUS + ", got " + cpus);
+        }
+        possibleCpus = cpus;
+        cpu = Math.min(cpu, cpus - 1);
+    }
+
+    /** Uses {@code seed} as hashrnd for maps created without zero_seed (demos want a chosen seed). */
     public void setSeed(int seed) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        this.seed = seed;
+    }
+
+    /** The CPU later operations run on. */
+    public int currentCpu() {
+        return cpu;
     }
 
     @Override
@@ -24,89 +67,135 @@ public final class EngineBackend implements Backend {
 
     @Override
     public int possibleCpus() {
-        throw new UnsupportedOperationException("engine not connected yet");
+        return possibleCpus;
     }
 
     @Override
     public void setPossibleCpus(long count) throws ScenarioException {
-        throw new UnsupportedOperationException("engine not connected yet");
+        if (count < 1 || count > MAX_CPUS) {
+            throw new ScenarioException("the engine models 1.." + MAX_CPUS + " possible CPUs, not " + count);
+        }
+        setPossibleCpusDirect((int) count);
     }
 
     @Override
     public Errno selectCpu(int cpu) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        if (cpu < 0 || cpu >= possibleCpus) {
+            return Errno.EINVAL;
+        }
+        this.cpu = cpu;
+        return Errno.OK;
     }
 
     @Override
     public Created create(String name, HtabAttr attr) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        MapOptions options = MapOptions.defaults().withPossibleCpus(possibleCpus).withCreatingCpu(cpu).withEvents(events);
+        if (seed != null) {
+            options = options.withSeed(seed);
+        }
+        CreateResult r = BpfMap.create(attr, options);
+        return new Created(r.errno(), r.isOk() ? new EngineMap(r.map()) : null);
     }
 
     @Override
     public void close(MapHandle map) {
+        // The engine's maps hold no outside resources.
     }
 
     @Override
     public ValueReply lookup(MapHandle map, byte[] key, long flags) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        return reply(m(map).lookup(cpu, key, flags));
     }
 
     @Override
     public Errno update(MapHandle map, byte[] key, byte[] value, long flags) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        return m(map).update(cpu, key, value, flags);
     }
 
     @Override
     public Errno delete(MapHandle map, byte[] key) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        return m(map).delete(cpu, key);
     }
 
     @Override
     public ValueReply lookupAndDelete(MapHandle map, byte[] key, long flags) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        return reply(m(map).lookupAndDelete(cpu, key, flags));
     }
 
     @Override
     public KeyReply getNextKey(MapHandle map, byte[] key) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        KeyResult r = m(map).getNextKey(cpu, key);
+        return new KeyReply(r.errno(), r.key());
     }
 
     @Override
     public BatchReply lookupBatch(MapHandle map, boolean andDelete, byte[] in, long count, long elemFlags) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        BpfMap bpfMap = m(map);
+        return reply(andDelete ? bpfMap.lookupAndDeleteBatch(cpu, in, count, elemFlags, 0)
+                : bpfMap.lookupBatch(cpu, in, count, elemFlags, 0));
     }
 
     @Override
     public BatchReply updateBatch(MapHandle map, List<byte[]> keys, List<byte[]> values, long elemFlags) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        return reply(m(map).updateBatch(cpu, keys, values, elemFlags));
     }
 
     @Override
     public BatchReply deleteBatch(MapHandle map, List<byte[]> keys, long elemFlags) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        return reply(m(map).deleteBatch(cpu, keys, elemFlags));
     }
 
     @Override
     public InfoReply info(MapHandle map) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        MapInfo i = m(map).info();
+        return new InfoReply(Errno.OK, i.type(), i.keySize(), i.valueSize(), i.maxEntries(), i.mapFlags());
     }
 
     @Override
     public ValueReply progLookup(MapHandle map, byte[] key) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        return reply(m(map).progLookup(cpu, key));
     }
 
     @Override
     public Errno progUpdate(MapHandle map, byte[] key, byte[] value, long flags) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        return m(map).progUpdate(cpu, key, value, flags);
     }
 
     @Override
     public Errno progDelete(MapHandle map, byte[] key) {
-        throw new UnsupportedOperationException("engine not connected yet");
+        return m(map).progDelete(cpu, key);
     }
 
     @Override
     public void close() {
+    }
+
+    private static BpfMap m(MapHandle handle) {
+        return ((EngineMap) handle).map;
+    }
+
+    private static ValueReply reply(ValueResult r) {
+        return new ValueReply(r.errno(), r.value());
+    }
+
+    private static BatchReply reply(BatchResult r) {
+        return new BatchReply(r.errno(), r.count(), r.outBatch(), r.keys(), r.values());
+    }
+
+    private record EngineMap(BpfMap map) implements MapHandle {
+        @Override
+        public MapType type() {
+            return map.type();
+        }
+
+        @Override
+        public int keySize() {
+            return map.keySize();
+        }
+
+        @Override
+        public int valueSize() {
+            return map.valueSize();
+        }
     }
 }
