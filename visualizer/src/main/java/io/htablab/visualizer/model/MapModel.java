@@ -172,7 +172,7 @@ public final class MapModel {
     private void applyBucket(BucketEvent e, Actor actor) {
         if (e instanceof BucketEvent.HashComputed h) {
             if (actor == Actor.READER) {
-                reader = ReaderState.begin(h.key(), h.hash(), h.bucket());
+                reader = ReaderState.begin(h.key(), h.hash(), h.bucket(), bucketHead[h.bucket()]);
             } else {
                 op = op.withHash(h.key(), h.seed(), h.hash(), h.bucket());
             }
@@ -182,13 +182,13 @@ public final class MapModel {
             locks.remove(u.bucket());
         } else if (e instanceof BucketEvent.NodeVisited v) {
             if (actor == Actor.READER) {
-                reader = reader.visit(v.bucket(), v.elem(), v.keyMatch());
+                reader = reader.visit(v.bucket(), v.elem(), v.keyMatch(), elemNext[v.elem()]);
             } else {
                 op = op.withVisit(v.bucket(), v.elem(), v.hashMatch(), v.keyMatch());
             }
         } else if (e instanceof BucketEvent.NullsReached n) {
             if (actor == Actor.READER) {
-                reader = reader.nulls(n.bucket(), n.marker(), n.restart());
+                reader = reader.nulls(n.bucket(), n.marker(), n.restart(), bucketHead[n.bucket()]);
             } else {
                 op = op.withNulls(n.bucket(), n.marker(), n.restart());
             }

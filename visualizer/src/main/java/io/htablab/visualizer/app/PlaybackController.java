@@ -1,0 +1,188 @@
+package io.htablab.visualizer.app;
+
+import io.htablab.visualizer.model.Timeline;
+import javafx.animation.AnimationTimer;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Drives a {@link Timeline} in time: each step plays for {@code 1/speed} seconds (highlight, then motion),
+ * then the next event is applied while playing. Exposes read-only JavaFX properties for the UI; all calls on
+ * the FX thread.
+ */
+public final class PlaybackController {
+    /** Events per second by default: slow enough to read every step. */
+    public static final double DEFAULT_SPEED = 1.5;
+
+    private final Timeline timeline;
+    private final ReadOnlyIntegerWrapper position = new ReadOnlyIntegerWrapper(this, "position");
+    private final ReadOnlyIntegerWrapper size = new ReadOnlyIntegerWrapper(this, "size");
+    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(this, "progress", 1);
+    private final ReadOnlyDoubleWrapper fps = new ReadOnlyDoubleWrapper(this, "fps");
+    private final BooleanProperty playing = new SimpleBooleanProperty(this, "playing");
+    private final DoubleProperty speed = new SimpleDoubleProperty(this, "speed", DEFAULT_SPEED);
+    private final List<Consumer<Boolean>> listeners = new ArrayList<>();
+    private long lastNanos;
+    private long fpsWindowStart;
+    private int fpsFrames;
+    private long totalFrames;
+    private final AnimationTimer timer;
+
+    public PlaybackController(Timeline timeline) {
+        this.timeline = timeline;
+        timeline.addListener(() -> {
+            position.set(timeline.position());
+            size.set(timeline.size());
+        });
+        timer = new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                frame(now);
+            }
+        };
+        timer.start();
+    }
+
+    private void frame(long now) {
+        totalFrames++;
+        fpsFrames++;
+        if (fpsWindowStart == 0) {
+            fpsWindowStart = now;
+        } else if (now - fpsWindowStart >= 1_000_000_000L) {
+            fps.set(fpsFrames * 1e9 / (now - fpsWindowStart));
+            fpsFrames = 0;
+            fpsWindowStart = now;
+        }
+        double dt = lastNanos == 0 ? 0 : (now - lastNanos) / 1e9;
+        lastNanos = now;
+        if (progress.get() < 1) {
+            progress.set(Math.min(1, progress.get() + dt * speed.get()));
+            fire(false);
+        } else if (playing.get()) {
+            if (timeline.atEnd()) {
+                playing.set(false);
+            } else {
+                timeline.stepForward();
+                progress.set(0);
+                fire(true);
+            }
+        }
+    }
+
+    /** Views listen here: {@code true} when a new event was applied, {@code false} for an animation frame. */
+    public void addListener(Consumer<Boolean> l) {
+        listeners.add(l);
+    }
+
+    private void fire(boolean newStep) {
+        for (Consumer<Boolean> l : listeners) {
+            l.accept(newStep);
+        }
+    }
+
+    public void play() {
+        if (timeline.atEnd()) {
+            return;
+        }
+        playing.set(true);
+    }
+
+    public void pause() {
+        playing.set(false);
+    }
+
+    public void togglePlay() {
+        if (playing.get()) {
+            pause();
+        } else {
+            play();
+        }
+    }
+
+    private void moved(boolean animate) {
+        progress.set(animate ? 0 : 1);
+        fire(true);
+    }
+
+    public void stepForward() {
+        pause();
+        if (!timeline.atEnd()) {
+            timeline.stepForward();
+            moved(true);
+        }
+    }
+
+    public void stepBack() {
+        pause();
+        if (timeline.position() > 0) {
+            timeline.stepBack();
+            moved(true);
+        }
+    }
+
+    public void stepOpForward() {
+        pause();
+        timeline.stepOpForward();
+        moved(true);
+    }
+
+    public void stepOpBack() {
+        pause();
+        timeline.stepOpBack();
+        moved(true);
+    }
+
+    /** Jump without animation (scrubber, home/end). */
+    public void seek(int p) {
+        timeline.seek(p);
+        moved(false);
+    }
+
+    public ReadOnlyIntegerProperty positionProperty() {
+        return position.getReadOnlyProperty();
+    }
+
+    public ReadOnlyIntegerProperty sizeProperty() {
+        return size.getReadOnlyProperty();
+    }
+
+    public ReadOnlyDoubleProperty progressProperty() {
+        return progress.getReadOnlyProperty();
+    }
+
+    /** Animation frames per second, measured over the last second. */
+    public ReadOnlyDoubleProperty fpsProperty() {
+        return fps.getReadOnlyProperty();
+    }
+
+    public long totalFrames() {
+        return totalFrames;
+    }
+
+    public BooleanProperty playingProperty() {
+        return playing;
+    }
+
+    /** Events per second. */
+    public DoubleProperty speedProperty() {
+        return speed;
+    }
+
+    public Timeline timeline() {
+        return timeline;
+    }
+
+    public void dispose() {
+        timer.stop();
+    }
+}

@@ -1,0 +1,287 @@
+package io.htablab.visualizer.view;
+
+import io.htablab.visualizer.model.MapModel;
+import io.htablab.visualizer.model.WorldModel;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+import javafx.scene.shape.ArcType;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.TextAlignment;
+import javafx.geometry.VPos;
+import javafx.util.Duration;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A view drawn on a canvas from the model only. It supports zoom (Ctrl+wheel), pan (drag, wheel), tooltips
+ * from hit boxes, and tweened motion: an element keeps its previous place for the first part of a step
+ * (the highlight), then eases to its new place.
+ */
+public abstract class CanvasView extends Region {
+    protected final Canvas canvas = new Canvas(10, 10);
+    protected Palette palette = Palette.LIGHT;
+    protected WorldModel world;
+    protected String mapName;
+    protected double progress = 1;
+    /** Changes whenever the shown state may have changed (for caches). */
+    protected long stamp;
+    protected double zoom = 1;
+    protected double panX;
+    protected double panY;
+    private double dragX;
+    private double dragY;
+    private Map<Long, double[]> from = new HashMap<>();
+    private Map<Long, double[]> drawn = new HashMap<>();
+    private final List<Hit> hits = new ArrayList<>();
+    private final Tooltip tooltip = new Tooltip();
+    /** Width and height of the drawn content at zoom 1 (for pan limits). */
+    protected double contentWidth;
+    protected double contentHeight;
+
+    private record Hit(double x, double y, double w, double h, String text) {
+    }
+
+    protected CanvasView(String id, String help) {
+        setId(id);
+        getChildren().add(canvas);
+        getStyleClass().add("canvas-view");
+        setMinSize(120, 80);
+        tooltip.setShowDelay(Duration.millis(250));
+        tooltip.setWrapText(true);
+        tooltip.setMaxWidth(460);
+        Tooltip.install(this, tooltip);
+        tooltip.setText(help);
+        String baseHelp = help;
+        setOnMouseMoved(e -> {
+            String t = hitText((e.getX() + panX) / zoom, (e.getY() + panY) / zoom);
+            tooltip.setText(t == null ? baseHelp : t);
+        });
+        setOnMousePressed(e -> {
+            dragX = e.getX();
+            dragY = e.getY();
+        });
+        setOnMouseDragged(e -> {
+            panBy(dragX - e.getX(), dragY - e.getY());
+            dragX = e.getX();
+            dragY = e.getY();
+        });
+        setOnScroll(e -> {
+            if (e.isControlDown()) {
+                double f = e.getDeltaY() > 0 ? 1.15 : 1 / 1.15;
+                zoomAt(f, e.getX(), e.getY());
+            } else {
+                panBy(-e.getDeltaX(), -e.getDeltaY());
+            }
+            e.consume();
+        });
+    }
+
+    public void setPalette(Palette p) {
+        palette = p;
+        redraw();
+    }
+
+    public double zoom() {
+        return zoom;
+    }
+
+    public void setZoom(double z) {
+        zoom = Math.max(0.05, Math.min(8, z));
+        redraw();
+    }
+
+    public void zoomAt(double factor, double x, double y) {
+        double nz = Math.max(0.05, Math.min(8, zoom * factor));
+        panX = (panX + x) * nz / zoom - x;
+        panY = (panY + y) * nz / zoom - y;
+        zoom = nz;
+        clampPan();
+        redraw();
+    }
+
+    public void panBy(double dx, double dy) {
+        panX += dx;
+        panY += dy;
+        clampPan();
+        redraw();
+    }
+
+    public void resetView() {
+        panX = 0;
+        panY = 0;
+        redraw();
+    }
+
+    private void clampPan() {
+        panX = Math.max(0, Math.min(panX, Math.max(0, contentWidth * zoom - getWidth() + 40)));
+        panY = Math.max(0, Math.min(panY, Math.max(0, contentHeight * zoom - getHeight() + 40)));
+    }
+
+    /** New state; {@code newStep} starts a motion from where things were drawn last. */
+    public void show(WorldModel w, String map, boolean newStep) {
+        stamp++;
+        world = w;
+        mapName = map;
+        if (newStep) {
+            from = drawn;
+            drawn = new HashMap<>();
+        }
+        redraw();
+    }
+
+    /** Progress of the current step, 0..1 (1 when paused). */
+    public void setProgress(double t) {
+        progress = t;
+        redraw();
+    }
+
+    protected MapModel map() {
+        return world == null || mapName == null ? null : world.map(mapName);
+    }
+
+    @Override
+    protected void layoutChildren() {
+        double w = Math.max(1, getWidth());
+        double h = Math.max(1, getHeight());
+        if (canvas.getWidth() != w || canvas.getHeight() != h) {
+            canvas.setWidth(w);
+            canvas.setHeight(h);
+            redraw();
+        }
+    }
+
+    public final void redraw() {
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        g.setTransform(1, 0, 0, 1, 0, 0);
+        g.setFill(palette.background());
+        g.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
+        hits.clear();
+        g.save();
+        g.translate(-panX, -panY);
+        g.scale(zoom, zoom);
+        g.setTextBaseline(VPos.CENTER);
+        MapModel m = map();
+        if (m == null || !m.exists()) {
+            drawEmpty(g);
+        } else {
+            draw(g, m);
+        }
+        g.restore();
+    }
+
+    protected void drawEmpty(GraphicsContext g) {
+        text(g, "No map yet: create one in the console (e.g. create h type=hash key=4 value=4 max=8 "
+                + "flags=zero_seed) or open a sample.", 16, 24, palette.muted(), 13, false);
+    }
+
+    protected abstract void draw(GraphicsContext g, MapModel m);
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Where element {@code id} is drawn now, given its place {@code (x, y)} in the current state. */
+    protected double[] place(long id, double x, double y) {
+        double[] f = from.get(id);
+        double[] p;
+        if (f == null || progress >= 1) {
+            p = new double[] {x, y};
+        } else {
+            double e = ease(Math.max(0, Math.min(1, (progress - 0.35) / 0.65)));
+            p = new double[] {f[0] + (x - f[0]) * e, f[1] + (y - f[1]) * e};
+        }
+        drawn.put(id, new double[] {x, y});
+        if (progress < 1) {
+            drawn.put(id, p);
+        }
+        return p;
+    }
+
+    /** Whether the element was somewhere else before this step (it is moving). */
+    protected boolean moving(long id, double x, double y) {
+        double[] f = from.get(id);
+        return f != null && progress < 1 && (Math.abs(f[0] - x) > 0.5 || Math.abs(f[1] - y) > 0.5);
+    }
+
+    protected static double ease(double t) {
+        return t < 0.5 ? 4 * t * t * t : 1 - Math.pow(-2 * t + 2, 3) / 2;
+    }
+
+    /** A pulse 0..1 for highlights during a step (steady when paused). */
+    protected double pulse() {
+        return progress >= 1 ? 1 : 0.55 + 0.45 * Math.sin(progress * Math.PI);
+    }
+
+    protected void hit(double x, double y, double w, double h, String text) {
+        hits.add(new Hit(x, y, w, h, text));
+    }
+
+    private String hitText(double x, double y) {
+        for (int i = hits.size() - 1; i >= 0; i--) {
+            Hit h = hits.get(i);
+            if (x >= h.x && x <= h.x + h.w && y >= h.y && y <= h.y + h.h) {
+                return h.text;
+            }
+        }
+        return null;
+    }
+
+    protected static Font font(double size, boolean bold) {
+        return Font.font("DejaVu Sans", bold ? FontWeight.BOLD : FontWeight.NORMAL, size);
+    }
+
+    protected static Font mono(double size, boolean bold) {
+        return Font.font("DejaVu Sans Mono", bold ? FontWeight.BOLD : FontWeight.NORMAL, size);
+    }
+
+    protected void text(GraphicsContext g, String s, double x, double y, Color c, double size, boolean bold) {
+        g.setFont(font(size, bold));
+        g.setFill(c);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.fillText(s, x, y);
+    }
+
+    protected void centered(GraphicsContext g, String s, double cx, double y, Color c, javafx.scene.text.Font f) {
+        g.setFont(f);
+        g.setFill(c);
+        g.setTextAlign(TextAlignment.CENTER);
+        g.fillText(s, cx, y);
+        g.setTextAlign(TextAlignment.LEFT);
+    }
+
+    protected void box(GraphicsContext g, double x, double y, double w, double h, Color fill, Color edge,
+                       double edgeWidth) {
+        g.setFill(fill);
+        g.fillRoundRect(x, y, w, h, 10, 10);
+        g.setStroke(edge);
+        g.setLineWidth(edgeWidth);
+        g.strokeRoundRect(x, y, w, h, 10, 10);
+    }
+
+    protected void arrow(GraphicsContext g, double x1, double y1, double x2, double y2, Color c, double width) {
+        g.setStroke(c);
+        g.setFill(c);
+        g.setLineWidth(width);
+        g.strokeLine(x1, y1, x2, y2);
+        double a = Math.atan2(y2 - y1, x2 - x1);
+        double s = 6 + width;
+        g.fillPolygon(new double[] {x2, x2 - s * Math.cos(a - 0.45), x2 - s * Math.cos(a + 0.45)},
+                new double[] {y2, y2 - s * Math.sin(a - 0.45), y2 - s * Math.sin(a + 0.45)}, 3);
+    }
+
+    /** A small padlock drawn at (x, y) (top-left), 12x14. */
+    protected void padlock(GraphicsContext g, double x, double y, Color c) {
+        g.setStroke(c);
+        g.setLineWidth(2);
+        g.strokeArc(x + 2, y, 8, 10, 0, 180, ArcType.OPEN);
+        g.strokeLine(x + 2, y + 5, x + 2, y + 7);
+        g.strokeLine(x + 10, y + 5, x + 10, y + 7);
+        g.setFill(c);
+        g.fillRoundRect(x, y + 6, 12, 8, 3, 3);
+    }
+}
