@@ -9,7 +9,8 @@ import java.util.Set;
  *
  * <p>Numbers are {@link OptionalLong}: empty means <em>unknown</em> (an expression that could not be
  * evaluated, such as an undefined macro, or a size of an incomplete type); {@link #unknown()} names such
- * fields. A field that is simply absent takes the kernel's default where one exists ({@code map_flags} 0,
+ * fields. A map-in-map ({@code __array(values, ...)}) without {@code value_size} gets value size 4, the
+ * inner map fd libbpf stores. A field that is simply absent takes the kernel's default where one exists ({@code map_flags} 0,
  * {@code numa_node} -1 meaning "none", {@code pinning} 0), and otherwise stays empty
  * ({@code key_size} of a map without key, {@code max_entries} not given).
  *

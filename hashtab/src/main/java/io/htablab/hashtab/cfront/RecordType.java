@@ -16,6 +16,7 @@ public final class RecordType implements CType {
     private Layout layout;
     private boolean packed;
     private int alignAttribute;
+    private boolean partial;
 
     public RecordType(Kind kind, String name, String uri, SourceRange nameRange) {
         this.kind = kind;
@@ -46,7 +47,14 @@ public final class RecordType implements CType {
     /** The {@code aligned(N)} attribute on the record, 0 when none. */
     public int alignAttribute() { return alignAttribute; }
 
-    void complete(Layout newLayout, SourceRange definitionRange, boolean isPacked, int alignAttr) {
+    /**
+     * True when some member has an incomplete or unknown type: {@link #layout()} then shows what is known,
+     * but {@link #size()} is -1.
+     */
+    public boolean isPartial() { return partial; }
+
+    void complete(Layout newLayout, SourceRange definitionRange, boolean isPacked, int alignAttr, boolean isPartial) {
+        this.partial = isPartial;
         this.layout = newLayout;
         this.range = definitionRange;
         this.packed = isPacked;
@@ -58,7 +66,7 @@ public final class RecordType implements CType {
     }
 
     @Override
-    public long size() { return layout == null ? -1 : layout.size(); }
+    public long size() { return layout == null || partial ? -1 : layout.size(); }
 
     @Override
     public int align() { return layout == null ? 1 : layout.align(); }

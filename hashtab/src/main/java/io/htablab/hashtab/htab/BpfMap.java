@@ -118,13 +118,12 @@ public final class BpfMap {
         return htab.isPercpu() ? "P * round8(value_size)" : "value_size";
     }
 
-    private static String firstProblem(String... problems) {
-        for (String p : problems) {
-            if (p != null) {
-                return p;
-            }
-        }
-        return null;
+    private static String firstProblem(String a, String b) {
+        return a != null ? a : b;
+    }
+
+    private static String firstProblem(String a, String b, String c) {
+        return a != null ? a : b != null ? b : c;
     }
 
     private boolean canRead() {
@@ -335,7 +334,8 @@ public final class BpfMap {
         }
         long inBucket = in == null ? -1
                 : (in[0] & 0xFFL) | (in[1] & 0xFFL) << 8 | (in[2] & 0xFFL) << 16 | (in[3] & 0xFFL) << 24;
-        BatchResult r = htab.htabMapLookupAndDeleteBatch(cpu, inBucket, count, elemFlags, flags, delete);
+        BatchResult r = delete ? htab.htabMapLookupAndDeleteBatch(cpu, inBucket, count, elemFlags, flags)
+                : htab.htabMapLookupBatch(cpu, inBucket, count, elemFlags, flags);
         return end(op, cpu, null, r.errno(), r);
     }
 

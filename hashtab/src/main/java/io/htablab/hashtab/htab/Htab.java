@@ -877,13 +877,23 @@ public final class Htab implements HtabState {
     }
 
     /**
-     * __htab_map_lookup_and_delete_batch (spec 5.9).
+     * htab_map_lookup_batch (spec 5.9).
      *
      * @param inBatch the u32 bucket index read from in_batch, or -1 when no in_batch was given
      * @param count   the requested count (u32)
      */
-    public BatchResult htabMapLookupAndDeleteBatch(int cpu, long inBatch, long count, long elemFlags, long flags,
-                                                   boolean doDelete) {
+    public BatchResult htabMapLookupBatch(int cpu, long inBatch, long count, long elemFlags, long flags) {
+        return lookupAndDeleteBatch(cpu, inBatch, count, elemFlags, flags, false);
+    }
+
+    /** htab_map_lookup_and_delete_batch: {@link #htabMapLookupBatch} that also unlinks and frees what it returns. */
+    public BatchResult htabMapLookupAndDeleteBatch(int cpu, long inBatch, long count, long elemFlags, long flags) {
+        return lookupAndDeleteBatch(cpu, inBatch, count, elemFlags, flags, true);
+    }
+
+    /** __htab_map_lookup_and_delete_batch, the shared body of both batch lookups. */
+    BatchResult lookupAndDeleteBatch(int cpu, long inBatch, long count, long elemFlags, long flags,
+                                     boolean doDelete) {
         if ((elemFlags & ~BPF_F_LOCK) != 0 || ((elemFlags & BPF_F_LOCK) != 0 && !hasSpinLock())) {
             fail(Errno.EINVAL, "batch elem_flags other than BPF_F_LOCK, or F_LOCK without a spin lock");
             return BatchResult.untouched(Errno.EINVAL, count);

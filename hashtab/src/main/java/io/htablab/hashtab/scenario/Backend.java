@@ -98,6 +98,21 @@ public interface Backend extends AutoCloseable {
 
     Errno progDelete(MapHandle map, byte[] key);
 
+    /** A paused lock-free lookup (the {@code reader} extension). */
+    interface Reader {
+        /** Performs one chain step and describes it as one output line. */
+        String step();
+    }
+
+    /**
+     * Starts a lock-free lookup that advances one chain step at a time (engine only).
+     *
+     * @throws ScenarioException when this backend cannot pause a lookup (the kernel cannot)
+     */
+    default Reader beginReader(MapHandle map, byte[] key) throws ScenarioException {
+        throw new ScenarioException("'reader' is an engine-only statement: " + name() + " cannot pause a lookup");
+    }
+
     @Override
     void close();
 }

@@ -2,6 +2,7 @@ package io.htablab.hashtab.scenario;
 
 import io.htablab.hashtab.htab.BatchResult;
 import io.htablab.hashtab.htab.BpfMap;
+import io.htablab.hashtab.htab.ChainWalker;
 import io.htablab.hashtab.htab.CreateResult;
 import io.htablab.hashtab.htab.Errno;
 import io.htablab.hashtab.htab.HtabAttr;
@@ -164,6 +165,29 @@ public final class EngineBackend implements Backend {
     @Override
     public Errno progDelete(MapHandle map, byte[] key) {
         return m(map).progDelete(cpu, key);
+    }
+
+    @Override
+    public Reader beginReader(MapHandle map, byte[] key) {
+        BpfMap bpfMap = m(map);
+        ChainWalker walker = bpfMap.beginLookup(cpu, key);
+        return () -> describe(bpfMap, walker.step());
+    }
+
+    /** One output line per chain step: what a lock-free reader saw. */
+    private static String describe(BpfMap map, ChainWalker.Step step) {
+        if (step instanceof ChainWalker.Visited v) {
+            return "visit elem=" + v.elem() + " bucket=" + v.bucket() + (v.hashMatch() ? " hash=same" : " hash=other");
+        } else if (step instanceof ChainWalker.Matched m) {
+            return "found elem=" + m.elem() + " bucket=" + m.bucket();
+        } else if (step instanceof ChainWalker.ReachedNulls n) {
+            return "miss nulls=" + n.marker() + " bucket=" + n.bucket();
+        } else if (step instanceof ChainWalker.Restarted r) {
+            return "restart nulls=" + r.marker() + " bucket=" + r.bucket();
+        } else if (step instanceof ChainWalker.Finished f) {
+            return f.result() >= 0 ? "done found elem=" + f.result() : "done miss";
+        }
+        throw new IllegalStateException("unknown walker step " + step);
     }
 
     @Override

@@ -20,6 +20,7 @@ public final class Interpreter implements AutoCloseable {
 
     private final Backend backend;
     private final Map<String, Backend.MapHandle> maps = new HashMap<>();
+    private final Map<String, Backend.Reader> readers = new HashMap<>();
 
     public Interpreter(Backend backend) {
         this.backend = backend;
@@ -148,6 +149,18 @@ public final class Interpreter implements AutoCloseable {
                     ? "info type=" + r.type().scenarioName() + " key=" + r.keySize() + " value=" + r.valueSize()
                             + " max=" + r.maxEntries() + " flags=" + describeFlags(r.mapFlags())
                     : result(r.errno()));
+        } else if (statement instanceof Statement.ReaderBegin s) {
+            Backend.MapHandle m = get(s.map());
+            readers.put(s.reader(), backend.beginReader(m, key(m, s.map(), s.keySource(), s.key())));
+            out.accept("ok");
+        } else if (statement instanceof Statement.ReaderStep s) {
+            Backend.Reader r = readers.get(s.reader());
+            if (r == null) {
+                throw new ScenarioException("no reader named '" + s.reader() + "' (start one with: reader R M KEY)");
+            }
+            for (int i = 0; i < s.steps(); i++) {
+                out.accept(r.step());
+            }
         } else {
             throw new IllegalStateException("statement without an interpretation: " + statement.keyword());
         }

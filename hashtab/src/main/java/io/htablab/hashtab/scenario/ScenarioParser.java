@@ -180,6 +180,15 @@ public final class ScenarioParser {
                 usage(args.length == 1, "info M");
                 yield new Statement.Info(mapName(args[0]));
             }
+            case "reader" -> {
+                usage(args.length == 3, "reader R M KEY");
+                yield new Statement.ReaderBegin(mapName(args[0]), mapName(args[1]), args[2], Bytes.parseBytes(args[2]));
+            }
+            case "step" -> {
+                usage(args.length == 1 || args.length == 2, "step R [N]");
+                long n = args.length == 2 ? Bytes.parseNumber(args[1], "steps", 1, 1 << 20) : 1;
+                yield new Statement.ReaderStep(mapName(args[0]), (int) n);
+            }
             default -> throw new ScenarioException("unknown statement '" + op + "'");
         };
     }

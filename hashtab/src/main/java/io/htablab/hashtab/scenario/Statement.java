@@ -13,6 +13,14 @@ public sealed interface Statement {
     /** The statement's keyword as written in a scenario. */
     String keyword();
 
+    /**
+     * Whether only the engine can run it (an extension of the format the kernel has no counterpart
+     * for, such as pausing a lock-free lookup between two chain steps).
+     */
+    default boolean isEngineOnly() {
+        return false;
+    }
+
     /** A user-space value: one part, or one part per possible CPU joined with '|'. */
     record ValueText(String source, List<byte[]> parts) {
     }
@@ -118,6 +126,33 @@ public sealed interface Statement {
     record Info(String map) implements Statement {
         public String keyword() {
             return "info";
+        }
+    }
+
+    /**
+     * Extension: {@code reader R M KEY} starts a lock-free lookup of KEY in M (a BPF program's lookup on the
+     * current CPU) that advances only on {@code step R}, so writers can run between its steps.
+     */
+    record ReaderBegin(String reader, String map, String keySource, byte[] key) implements Statement {
+        public String keyword() {
+            return "reader";
+        }
+
+        @Override
+        public boolean isEngineOnly() {
+            return true;
+        }
+    }
+
+    /** Extension: {@code step R [N]} advances reader R by N chain steps (default 1), one output line each. */
+    record ReaderStep(String reader, int steps) implements Statement {
+        public String keyword() {
+            return "step";
+        }
+
+        @Override
+        public boolean isEngineOnly() {
+            return true;
         }
     }
 }

@@ -162,6 +162,14 @@ final class LruTestTable implements LruDeleteCallback {
         return 0;
     }
 
+    /** Unlink a key without returning its node (the caller pushes it its own way). */
+    void unlinkOnly(long key) {
+        Integer node = keyToNode.remove(key);
+        if (node != null) {
+            nodeKey[node] = NO_KEY;
+        }
+    }
+
     /** Program lookup: sets the ref bit. */
     boolean progLookup(long key) {
         Integer node = keyToNode.get(key);

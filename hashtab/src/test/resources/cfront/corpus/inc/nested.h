@@ -1,0 +1,6 @@
+#pragma once
+
+struct nested_part {
+	__u16 a;
+	__u8 b;
+};
