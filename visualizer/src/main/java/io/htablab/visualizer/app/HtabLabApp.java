@@ -35,6 +35,17 @@ public final class HtabLabApp extends Application {
         } else {
             w.openSample(sample != null ? sample : Samples.DEFAULT);
         }
+        String large = option(args, "--large");
+        if (large != null) {
+            int n = Integer.parseInt(large);
+            w.largeMapForTest(n);
+            for (int i = 0; i < 200; i++) {
+                w.runFromConsole("lookup big u32:" + (i * 1597 % n));
+            }
+            w.playback().seek(0);
+            w.playback().speedProperty().unbind();
+            w.playback().speedProperty().set(8);
+        }
         if (args.contains("--end")) {
             w.playback().seek(w.playback().timeline().size());
         }
@@ -54,6 +65,9 @@ public final class HtabLabApp extends Application {
                         System.err.println("screenshot failed: " + ex);
                     }
                 }
+                System.out.printf("frames/s %.1f; view redraw mean %.2f ms, max %.2f ms%n",
+                        w.playback().fpsProperty().get(), w.playback().meanRenderMillis(),
+                        w.playback().maxRenderMillis());
                 Platform.exit();
             });
             p.play();

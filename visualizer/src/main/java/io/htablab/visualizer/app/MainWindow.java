@@ -84,7 +84,7 @@ public final class MainWindow {
     private final Label fpsLabel = new Label();
     private final Slider scrubber = new Slider(0, 0, 0);
     private final Slider speedSlider = new Slider(0.25, 20, PlaybackController.DEFAULT_SPEED);
-    private final Button playButton = new Button("▶");
+    private final Button playButton = new Button("Play");
     private final ComboBox<String> mapChoice = new ComboBox<>();
     private final TabPane sideTabs = new TabPane();
     private final Label raceStatus = new Label();
@@ -100,7 +100,8 @@ public final class MainWindow {
         root.setTop(new VBox(menuBar(), playbackBar()));
         root.setCenter(center());
         root.setBottom(bottom());
-        scene = new Scene(root, 1440, 900);
+        var screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        scene = new Scene(root, Math.min(1440, screen.getWidth()), Math.min(900, screen.getHeight()));
         scene.getStylesheets().add(css("light.css"));
         installShortcuts();
         stage.setScene(scene);
@@ -171,16 +172,16 @@ public final class MainWindow {
     }
 
     private ToolBar playbackBar() {
-        Button home = button("⏮", "Start (Home)", "homeButton", () -> playback.seek(0));
-        Button opBack = button("⏪", "Back one operation (Shift+←)", "opBackButton", () -> playback.stepOpBack());
+        Button home = button("|◀◀", "Start (Home)", "homeButton", () -> playback.seek(0));
+        Button opBack = button("◀◀", "Back one operation (Shift+←)", "opBackButton", () -> playback.stepOpBack());
         Button back = button("◀", "Back one event (←)", "backButton", () -> playback.stepBack());
         playButton.setId("playButton");
         playButton.setTooltip(new Tooltip("Play / pause (Space)"));
         playButton.setOnAction(e -> playback.togglePlay());
-        Button fwd = button("▶|", "Forward one event (→)", "forwardButton", () -> playback.stepForward());
-        Button opFwd = button("⏩", "Forward one operation (Shift+→)", "opForwardButton",
+        Button fwd = button("▶", "Forward one event (→)", "forwardButton", () -> playback.stepForward());
+        Button opFwd = button("▶▶", "Forward one operation (Shift+→)", "opForwardButton",
                 () -> playback.stepOpForward());
-        Button end = button("⏭", "End (End)", "endButton", () -> playback.seek(playback.timeline().size()));
+        Button end = button("▶▶|", "End (End)", "endButton", () -> playback.seek(playback.timeline().size()));
         scrubber.setId("scrubber");
         scrubber.setTooltip(new Tooltip("Timeline: drag to any event"));
         HBox.setHgrow(scrubber, Priority.ALWAYS);
@@ -263,6 +264,11 @@ public final class MainWindow {
         sideTabs.getTabs().addAll(tab("Freelists", freelistView, "freelistTab"), tab("LRU", lruView, "lruTab"),
                 tab("Values", valuesView, "valuesTab"), tab("Events", eventLog, "eventsTab"),
                 tab("Nulls race", racePane(), "raceTab"), tab("Operations", opForm(), "opsTab"));
+        sideTabs.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> Platform.runLater(() -> {
+            for (CanvasView v : views) {
+                v.redrawIfDirty();
+            }
+        }));
         SplitPane split = new SplitPane(left, sideTabs);
         split.setDividerPositions(0.6);
         return split;
@@ -280,8 +286,7 @@ public final class MainWindow {
         caption.setWrapText(true);
         caption.getStyleClass().add("caption");
         caption.setMaxWidth(Double.MAX_VALUE);
-        caption.setMinHeight(56);
-        caption.setPrefHeight(64);
+        caption.setMinHeight(76);
         caption.setAlignment(Pos.TOP_LEFT);
         consoleOutput.setId("consoleOutput");
         consoleOutput.setPrefHeight(130);
@@ -508,7 +513,7 @@ public final class MainWindow {
         playback = new PlaybackController(session.timeline());
         playback.speedProperty().bind(speedSlider.valueProperty());
         playback.addListener(this::refresh);
-        playback.playingProperty().addListener((o, a, b) -> playButton.setText(b ? "❚❚" : "▶"));
+        playback.playingProperty().addListener((o, a, b) -> playButton.setText(b ? "Pause" : "Play"));
         playback.fpsProperty().addListener((o, a, b) -> fpsLabel.setText(String.format("%.0f fps", b.doubleValue())));
         eventItems.clear();
         session.timeline().addListener(this::timelineChanged);
@@ -634,6 +639,11 @@ public final class MainWindow {
         }
     }
 
+    /** Large map without the menu (tests, screenshots). */
+    public void largeMapForTest(int n) {
+        largeMap(n);
+    }
+
     private void largeMap(int n) {
         newSession(2);
         runFromConsole("create big type=hash key=4 value=4 max=" + n + " flags=zero_seed");
@@ -659,7 +669,7 @@ public final class MainWindow {
                 shownMap = active;
             }
             for (CanvasView v : views) {
-                v.show(t.state(), shownMap, true);
+                v.show(t.state(), shownMap, true, playback.progressProperty().get());
             }
             scrubbing = true;
             scrubber.setMax(Math.max(1, t.size()));
@@ -678,7 +688,7 @@ public final class MainWindow {
         } else {
             double p = playback.progressProperty().get();
             for (CanvasView v : views) {
-                if (v.isVisible() && v.getScene() != null) {
+                if (v.showing()) {
                     v.setProgress(p);
                 }
             }
@@ -722,7 +732,9 @@ public final class MainWindow {
             if (!sb.isEmpty()) {
                 sb.append('\n');
             }
-            sb.append("› ").append(op.source());
+            String src = op.source();
+            int hash = src.indexOf('#');
+            sb.append("› ").append((hash > 0 ? src.substring(0, hash) : src).strip());
             if (!op.output().isEmpty() && t.position() == op.endEvent()) {
                 sb.append("   ⇒ ").append(String.join(" · ", op.output().subList(0, Math.min(3,
                         op.output().size()))));

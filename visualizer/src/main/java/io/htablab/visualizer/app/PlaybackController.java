@@ -36,6 +36,9 @@ public final class PlaybackController {
     private long fpsWindowStart;
     private int fpsFrames;
     private long totalFrames;
+    private long renderNanos;
+    private long renderCalls;
+    private long maxRenderNanos;
     private final AnimationTimer timer;
 
     public PlaybackController(Timeline timeline) {
@@ -85,9 +88,29 @@ public final class PlaybackController {
     }
 
     private void fire(boolean newStep) {
+        long t0 = System.nanoTime();
         for (Consumer<Boolean> l : listeners) {
             l.accept(newStep);
         }
+        long spent = System.nanoTime() - t0;
+        renderNanos += spent;
+        renderCalls++;
+        maxRenderNanos = Math.max(maxRenderNanos, spent);
+    }
+
+    /** Mean time the views took to redraw per update since the last reset, in milliseconds. */
+    public double meanRenderMillis() {
+        return renderCalls == 0 ? 0 : renderNanos / 1e6 / renderCalls;
+    }
+
+    public double maxRenderMillis() {
+        return maxRenderNanos / 1e6;
+    }
+
+    public void resetRenderStats() {
+        renderNanos = 0;
+        renderCalls = 0;
+        maxRenderNanos = 0;
     }
 
     public void play() {

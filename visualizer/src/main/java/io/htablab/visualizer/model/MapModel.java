@@ -227,6 +227,14 @@ public final class MapModel {
             }
         }
         // the element keeps its own next link: a lockless reader standing on it walks on from there
+        for (int c = 0; c < extra.length; c++) {
+            if (extra[c] == elem) {
+                // a replacing update parked the old element as this CPU's extra before unlinking it
+                elemLoc[elem] = (byte) ElemLocation.EXTRA.ordinal();
+                elemWhere[elem] = c;
+                return;
+            }
+        }
         elemLoc[elem] = (byte) (isLru() ? ElemLocation.LRU : ElemLocation.IN_FLIGHT).ordinal();
         elemWhere[elem] = NONE;
     }

@@ -25,6 +25,7 @@ public final class BucketsView extends CanvasView {
 
     private int[] lengthCache;
     private long lengthCacheKey = -1;
+    private long followed = -1;
 
     public BucketsView() {
         super("bucketsView", "Bucket array: each bucket heads a chain (hlist_nulls). New elements go to the head; "
@@ -150,8 +151,17 @@ public final class BucketsView extends CanvasView {
         boolean reached = op.nulls() != null && op.nulls().marker() == b && op.last() instanceof BucketEvent.NullsReached;
         boolean foreign = marker != b;
         Color edge = foreign ? palette.restart() : palette.line();
-        double w = 1.2;
-        if (reached) {
+        if (reader.active() && reader.at() == ~b && b != reader.bucket()) {
+            // the race reader was carried here and ended on this foreign marker
+            reached = true;
+            g.setFill(palette.restart().deriveColor(0, 1, 1, 0.25 * pulse()));
+            g.fillOval(x - 8, y - 2, 68, 50);
+            text(g, "reader ended here: " + b + " ≠ " + reader.bucket() + " → restart", x + 58, y + 23,
+                    palette.restart(), 12, true);
+            edge = palette.restart();
+        }
+        double w = reached ? 3.5 : 1.2;
+        if (reached && op.nulls() != null && op.nulls().marker() == b) {
             edge = op.nulls().restart() ? palette.restart() : palette.match();
             w = 3.5;
         }
@@ -230,6 +240,31 @@ public final class BucketsView extends CanvasView {
         return lengthCache;
     }
 
+    private javafx.scene.image.WritableImage occupancy;
+    private long occupancyKey = -1;
+
+    private javafx.scene.image.WritableImage occupancyImage(int[] len, int cols, int rows, Color[] shade) {
+        if (occupancy == null || occupancyKey != lengthCacheKey || occupancy.getWidth() != cols
+                || occupancy.getHeight() != rows) {
+            occupancy = new javafx.scene.image.WritableImage(cols, rows);
+            int[] argb = new int[shade.length];
+            for (int i = 0; i < shade.length; i++) {
+                Color c = shade[i];
+                argb[i] = 0xFF000000 | (int) Math.round(c.getRed() * 255) << 16
+                        | (int) Math.round(c.getGreen() * 255) << 8 | (int) Math.round(c.getBlue() * 255);
+            }
+            int[] px = new int[cols * rows];
+            java.util.Arrays.fill(px, argb[0]);
+            for (int b = 0; b < len.length; b++) {
+                px[b] = argb[Math.min(4, len[b])];
+            }
+            occupancy.getPixelWriter().setPixels(0, 0, cols, rows,
+                    javafx.scene.image.PixelFormat.getIntArgbInstance(), px, 0, cols);
+            occupancyKey = lengthCacheKey;
+        }
+        return occupancy;
+    }
+
     /** Invalidate cached occupancy (the model of the same identity changed). */
     public void invalidate() {
         lengthCacheKey = -1;
@@ -259,6 +294,18 @@ public final class BucketsView extends CanvasView {
         }
         double top = 62;
         int rows = (n + cols - 1) / cols;
+        contentWidth = 24 + cols * cell;
+        contentHeight = top + rows * cell + 20;
+        OpContext follow = m.op();
+        if (follow.hash() != null && followed != stamp) {
+            // bring the operation's bucket into view once per step
+            followed = stamp;
+            double by = (top + (follow.hash().bucket() / cols) * cell) * zoom;
+            if (by < panY + 60 * zoom || by > panY + getHeight() - 20) {
+                panY = Math.max(0, by - getHeight() / 2);
+                redrawAgain = true;
+            }
+        }
         // draw only the visible cells: a million buckets stay cheap
         double viewTop = panY / zoom - top;
         double viewBottom = (panY + getHeight()) / zoom - top;
@@ -266,15 +313,12 @@ public final class BucketsView extends CanvasView {
         int r1 = Math.min(rows - 1, (int) Math.ceil(viewBottom / cell));
         int c0 = Math.max(0, (int) Math.floor((panX / zoom - 12) / cell));
         int c1 = Math.min(cols - 1, (int) Math.ceil(((panX + getWidth()) / zoom - 12) / cell));
-        for (int r = r0; r <= r1; r++) {
-            for (int c = c0; c <= c1; c++) {
-                int b = r * cols + c;
-                if (b >= n) {
-                    break;
-                }
-                g.setFill(shade[Math.min(4, len[b])]);
-                g.fillRect(12 + c * cell, top + r * cell, cell - 1, cell - 1);
-            }
+        // one pixel per bucket, rebuilt once per step; each frame draws only its visible part, scaled up
+        javafx.scene.image.WritableImage img = occupancyImage(len, cols, rows, shade);
+        if (r1 >= r0 && c1 >= c0) {
+            g.setImageSmoothing(false);
+            g.drawImage(img, c0, r0, c1 - c0 + 1, r1 - r0 + 1, 12 + c0 * cell, top + r0 * cell,
+                    (c1 - c0 + 1) * cell, (r1 - r0 + 1) * cell);
         }
         OpContext op = m.op();
         if (op.hash() != null) {
@@ -288,7 +332,5 @@ public final class BucketsView extends CanvasView {
             text(g, "b" + b + " (" + len[b] + ")", x + rad + 4, y, palette.text(), 12, true);
         }
         hit(12, top, cols * cell, rows * cell, "One cell per bucket, coloured by chain length.");
-        contentWidth = 24 + cols * cell;
-        contentHeight = top + rows * cell + 20;
     }
 }

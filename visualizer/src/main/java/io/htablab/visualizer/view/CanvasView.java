@@ -32,6 +32,8 @@ public abstract class CanvasView extends Region {
     protected double progress = 1;
     /** Changes whenever the shown state may have changed (for caches). */
     protected long stamp;
+    /** Set by a subclass that moved the view while drawing (auto-follow): draw once more. */
+    protected boolean redrawAgain;
     protected double zoom = 1;
     protected double panX;
     protected double panY;
@@ -125,7 +127,8 @@ public abstract class CanvasView extends Region {
     }
 
     /** New state; {@code newStep} starts a motion from where things were drawn last. */
-    public void show(WorldModel w, String map, boolean newStep) {
+    public void show(WorldModel w, String map, boolean newStep, double t) {
+        progress = t;
         stamp++;
         world = w;
         mapName = map;
@@ -157,7 +160,45 @@ public abstract class CanvasView extends Region {
         }
     }
 
+    /** Whether this view and all its parents are visible (a view in an unselected tab is not). */
+    public boolean showing() {
+        if (getScene() == null) {
+            return false;
+        }
+        for (javafx.scene.Node n = this; n != null; n = n.getParent()) {
+            if (!n.isVisible()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean dirty;
+
+    private static final Map<String, long[]> STATS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Mean redraw time per view id, in milliseconds, since the last call (for performance reports). */
+    public static String renderStats() {
+        StringBuilder sb = new StringBuilder();
+        STATS.forEach((k, v) -> sb.append(String.format("%s %.2f ms x%d; ", k, v[0] / 1e6 / v[1], v[1])));
+        STATS.clear();
+        return sb.toString();
+    }
+
+    /** Redraws if something changed while the view was hidden (call when it becomes visible). */
+    public void redrawIfDirty() {
+        if (dirty) {
+            redraw();
+        }
+    }
+
     public final void redraw() {
+        if (!showing()) {
+            dirty = true;
+            return;
+        }
+        dirty = false;
+        long t0 = System.nanoTime();
         GraphicsContext g = canvas.getGraphicsContext2D();
         g.setTransform(1, 0, 0, 1, 0, 0);
         g.setFill(palette.background());
@@ -174,6 +215,11 @@ public abstract class CanvasView extends Region {
             draw(g, m);
         }
         g.restore();
+        STATS.merge(getId(), new long[] {System.nanoTime() - t0, 1}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        if (redrawAgain) {
+            redrawAgain = false;
+            redraw();
+        }
     }
 
     protected void drawEmpty(GraphicsContext g) {
@@ -231,12 +277,20 @@ public abstract class CanvasView extends Region {
         return null;
     }
 
+    /** Font lookups are slow; views draw thousands of labels per frame, so fonts are looked up once. */
+    private static final Map<String, Font> FONTS = new HashMap<>();
+
+    private static Font cached(String family, double size, boolean bold) {
+        String k = family + (bold ? "|b|" : "|n|") + size;
+        return FONTS.computeIfAbsent(k, x -> Font.font(family, bold ? FontWeight.BOLD : FontWeight.NORMAL, size));
+    }
+
     protected static Font font(double size, boolean bold) {
-        return Font.font("DejaVu Sans", bold ? FontWeight.BOLD : FontWeight.NORMAL, size);
+        return cached("DejaVu Sans", size, bold);
     }
 
     protected static Font mono(double size, boolean bold) {
-        return Font.font("DejaVu Sans Mono", bold ? FontWeight.BOLD : FontWeight.NORMAL, size);
+        return cached("DejaVu Sans Mono", size, bold);
     }
 
     protected void text(GraphicsContext g, String s, double x, double y, Color c, double size, boolean bold) {

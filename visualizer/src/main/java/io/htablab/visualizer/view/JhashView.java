@@ -82,16 +82,16 @@ public final class JhashView extends CanvasView {
         g.setFont(mono(12, true));
         g.setFill(palette.muted());
         g.fillText("step", x, y);
-        g.fillText("a", x + 150, y);
-        g.fillText("b", x + 260, y);
-        g.fillText("c", x + 370, y);
+        g.fillText("a", x + 190, y);
+        g.fillText("b", x + 290, y);
+        g.fillText("c", x + 390, y);
         y += 18;
         for (int i = 0; i < steps.size() && i < shown; i++) {
             Jhash.Step s = steps.get(i);
             boolean newest = fresh && i == shown - 1;
             if (newest) {
                 g.setFill(palette.highlight().deriveColor(0, 1, 1, 0.4));
-                g.fillRect(x - 4, y - 9, 480, 18);
+                g.fillRect(x - 4, y - 9, 500, 18);
             }
             String label = switch (s.kind()) {
                 case INITIAL -> "init 0xdeadbeef+len+seed";
@@ -104,26 +104,26 @@ public final class JhashView extends CanvasView {
             g.setFill(palette.text());
             g.fillText(label, x, y);
             g.setFont(mono(12, s.kind() == Jhash.StepKind.FINAL));
-            g.fillText(Hex.u32(s.state().a()), x + 150, y);
-            g.fillText(Hex.u32(s.state().b()), x + 260, y);
+            g.fillText(Hex.u32(s.state().a()), x + 190, y);
+            g.fillText(Hex.u32(s.state().b()), x + 290, y);
             g.setFill(s.kind() == Jhash.StepKind.FINAL ? palette.match() : palette.text());
-            g.fillText(Hex.u32(s.state().c()), x + 370, y);
+            g.fillText(Hex.u32(s.state().c()), x + 390, y);
             y += 18;
         }
         // result, on the right
         if (shown > steps.size()) {
-            double rx = 520;
-            double ry = 102;
+            double rx = 540;
+            double ry = 84;
             int n = m.nBuckets();
             int bits = Integer.numberOfTrailingZeros(n);
             text(g, "hash", rx, ry, palette.muted(), 12, false);
             g.setFont(mono(15, true));
             g.setFill(palette.text());
             g.fillText(Hex.u32(h.hash()), rx + 60, ry);
-            ry += 24;
+            ry += 22;
             text(g, "& (n_buckets − 1) = & " + (n - 1) + "  (low " + bits + " bits)", rx, ry, palette.muted(), 12,
                     false);
-            ry += 22;
+            ry += 20;
             String binary = String.format("%32s", Integer.toBinaryString(h.hash())).replace(' ', '0');
             g.setFont(mono(13, false));
             double cx = rx;
@@ -134,7 +134,7 @@ public final class JhashView extends CanvasView {
                 g.fillText(String.valueOf(binary.charAt(i)), cx, ry);
                 cx += 9 + (i % 8 == 7 ? 5 : 0);
             }
-            ry += 30;
+            ry += 28;
             box(g, rx, ry - 14, 150, 30, palette.highlight().deriveColor(0, 1, 1, 0.5), palette.lock(), 2);
             text(g, "→ bucket " + h.bucket(), rx + 12, ry + 1, palette.text(), 15, true);
             if (m.reader().active() && op.op() == null) {

@@ -35,9 +35,11 @@ public final class LruView extends CanvasView {
         }
         text(g, (l.isPercpu() ? "Per-CPU LRU (no_common_lru)" : "Common LRU") + " · " + l.nrElems() + " nodes · "
                 + (l.isPercpu() ? "shrink target " : "target_free ") + l.targetFree() + " · nr_scans "
-                + l.nrScans() + (l.lastStep() != null ? " · last step " + l.lastStep() : ""), 12, 16, palette.text(),
-                14, true);
-        double y = 40;
+                + l.nrScans(), 12, 16, palette.text(), 14, true);
+        if (l.lastStep() != null) {
+            text(g, "last step: " + l.lastStep(), 12, 34, palette.muted(), 12, false);
+        }
+        double y = 56;
         double maxX = 600;
         int cur = world.cpu();
         int lists = l.isPercpu() ? l.possibleCpus() : 1;

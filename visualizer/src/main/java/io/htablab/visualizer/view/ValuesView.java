@@ -42,7 +42,7 @@ public final class ValuesView extends CanvasView {
         g.setFont(font(12, true));
         g.setFill(palette.muted());
         g.fillText("elem", 12, y);
-        g.fillText("key", 70, y);
+        g.fillText("key", 90, y);
         for (int c = 0; c < cols; c++) {
             double x = 200 + c * colW;
             if (m.isPercpu() && c == cur) {
@@ -55,10 +55,17 @@ public final class ValuesView extends CanvasView {
         }
         y += 20;
         int rows = 0;
-        for (int b = 0; b < m.nBuckets() && rows < MAX_ROWS; b++) {
+        // only rows inside the viewport are drawn: large maps stay cheap
+        double firstVisible = panY / zoom - 40;
+        double lastVisible = (panY + getHeight()) / zoom + 40;
+        for (int b = 0; b < m.nBuckets() && rows < MAX_ROWS && y <= lastVisible; b++) {
             for (int e : m.chain(b)) {
                 if (rows++ >= MAX_ROWS) {
                     break;
+                }
+                if (y < firstVisible || y > lastVisible) {
+                    y += 22;
+                    continue;
                 }
                 boolean hot = op.written() == e || op.linked() == e;
                 if (hot) {
@@ -66,11 +73,12 @@ public final class ValuesView extends CanvasView {
                     g.fillRect(8, y - 10, 200 + cols * colW, 20);
                 }
                 g.setFill(palette.elem(e));
-                g.fillRoundRect(10, y - 9, 50, 18, 8, 8);
-                text(g, "e" + e, 16, y, palette.text(), 12, true);
+                String id = "e" + e;
+                g.fillRoundRect(10, y - 9, 14 + 8 * id.length(), 18, 8, 8);
+                text(g, id, 16, y, palette.text(), 12, true);
                 g.setFont(mono(12, false));
                 g.setFill(palette.text());
-                g.fillText(Hex.brief(m.elemKey(e)), 70, y);
+                g.fillText(Hex.brief(m.elemKey(e)), 90, y);
                 for (int c = 0; c < cols; c++) {
                     byte[] v = m.elemValueSlot(e, c);
                     g.setFill(palette.text());
@@ -86,6 +94,6 @@ public final class ValuesView extends CanvasView {
             text(g, "(no elements)", 12, y, palette.muted(), 12, false);
         }
         contentWidth = 220 + cols * colW;
-        contentHeight = y + 10;
+        contentHeight = 84 + 20 + Math.min(MAX_ROWS, m.count()) * 22 + 10;
     }
 }
