@@ -27,14 +27,43 @@ public final class BucketsView extends CanvasView {
     private long lengthCacheKey = -1;
     private long followed = -1;
 
+    private final javafx.scene.shape.Circle ring = new javafx.scene.shape.Circle(8);
+    private double ringX;
+    private double ringY;
+
+    private void placeRing() {
+        ring.setCenterX(ringX);
+        ring.setCenterY(ringY);
+        ring.setRadius(6 + 10 * (1 - progress));
+    }
+
+    @Override
+    protected boolean animates() {
+        MapModel m = map();
+        if (m != null && m.exists() && m.nBuckets() > DENSE_THRESHOLD) {
+            placeRing();
+            return false;
+        }
+        return true;
+    }
+
     public BucketsView() {
         super("bucketsView", "Bucket array: each bucket heads a chain (hlist_nulls). New elements go to the head; "
                 + "the chain ends in a nulls marker that names its bucket. A lookup walks the chain comparing the "
                 + "stored hash, then the key. Drag to pan, Ctrl+wheel to zoom.");
+        ring.setFill(null);
+        ring.setStrokeWidth(3);
+        ring.setMouseTransparent(true);
+        ring.setVisible(false);
+        ring.setManaged(false);
+        getChildren().add(ring);
     }
 
     @Override
     protected void draw(GraphicsContext g, MapModel m) {
+        if (m.nBuckets() <= DENSE_THRESHOLD) {
+            ring.setVisible(false);
+        }
         if (m.nBuckets() > DENSE_THRESHOLD) {
             drawDense(g, m);
             return;
@@ -240,29 +269,56 @@ public final class BucketsView extends CanvasView {
         return lengthCache;
     }
 
-    private javafx.scene.image.WritableImage occupancy;
-    private long occupancyKey = -1;
+    private javafx.scene.image.WritableImage grid;
+    private String gridKey;
+    private int[] gridPixels = new int[0];
 
-    private javafx.scene.image.WritableImage occupancyImage(int[] len, int cols, int rows, Color[] shade) {
-        if (occupancy == null || occupancyKey != lengthCacheKey || occupancy.getWidth() != cols
-                || occupancy.getHeight() != rows) {
-            occupancy = new javafx.scene.image.WritableImage(cols, rows);
-            int[] argb = new int[shade.length];
-            for (int i = 0; i < shade.length; i++) {
-                Color c = shade[i];
-                argb[i] = 0xFF000000 | (int) Math.round(c.getRed() * 255) << 16
-                        | (int) Math.round(c.getGreen() * 255) << 8 | (int) Math.round(c.getBlue() * 255);
-            }
-            int[] px = new int[cols * rows];
-            java.util.Arrays.fill(px, argb[0]);
-            for (int b = 0; b < len.length; b++) {
-                px[b] = argb[Math.min(4, len[b])];
-            }
-            occupancy.getPixelWriter().setPixels(0, 0, cols, rows,
-                    javafx.scene.image.PixelFormat.getIntArgbInstance(), px, 0, cols);
-            occupancyKey = lengthCacheKey;
+    private javafx.scene.image.WritableImage visibleGrid(int[] len, int cols, int n, double cell, double top,
+                                                         Color[] shade) {
+        int w = (int) Math.max(1, Math.ceil(canvas.getWidth()));
+        int h = (int) Math.max(1, Math.ceil(canvas.getHeight()));
+        String key = lengthCacheKey + "/" + panX + "/" + panY + "/" + zoom + "/" + w + "x" + h + "/" + palette.dark();
+        if (grid != null && key.equals(gridKey)) {
+            return grid;
         }
-        return occupancy;
+        int[] argb = new int[shade.length];
+        for (int i = 0; i < shade.length; i++) {
+            argb[i] = toArgb(shade[i]);
+        }
+        if (gridPixels.length != w * h) {
+            gridPixels = new int[w * h];
+        }
+        int[] px = gridPixels;
+        boolean gaps = zoom * cell >= 3;
+        double gapFrac = (cell - 1) / cell;
+        // column index and gap flag per screen column, computed once
+        int[] colOf = new int[w];
+        for (int x = 0; x < w; x++) {
+            double cx = ((panX + x) / zoom - 12) / cell;
+            colOf[x] = cx < 0 || cx >= cols || (gaps && cx - Math.floor(cx) >= gapFrac) ? -1 : (int) cx;
+        }
+        for (int y = 0; y < h; y++) {
+            double cy = ((panY + y) / zoom - top) / cell;
+            int r = (int) Math.floor(cy);
+            boolean rowGap = cy < 0 || (gaps && cy - r >= gapFrac);
+            int base = y * w;
+            for (int x = 0; x < w; x++) {
+                int c = colOf[x];
+                int b = r * cols + c;
+                px[base + x] = rowGap || c < 0 || b >= n ? 0 : argb[Math.min(4, len[b])];
+            }
+        }
+        if (grid == null || grid.getWidth() != w || grid.getHeight() != h) {
+            grid = new javafx.scene.image.WritableImage(w, h);
+        }
+        grid.getPixelWriter().setPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), px, 0, w);
+        gridKey = key;
+        return grid;
+    }
+
+    private static int toArgb(Color c) {
+        return 0xFF000000 | (int) Math.round(c.getRed() * 255) << 16 | (int) Math.round(c.getGreen() * 255) << 8
+                | (int) Math.round(c.getBlue() * 255);
     }
 
     /** Invalidate cached occupancy (the model of the same identity changed). */
@@ -313,23 +369,29 @@ public final class BucketsView extends CanvasView {
         int r1 = Math.min(rows - 1, (int) Math.ceil(viewBottom / cell));
         int c0 = Math.max(0, (int) Math.floor((panX / zoom - 12) / cell));
         int c1 = Math.min(cols - 1, (int) Math.ceil(((panX + getWidth()) / zoom - 12) / cell));
-        // one pixel per bucket, rebuilt once per step; each frame draws only its visible part, scaled up
-        javafx.scene.image.WritableImage img = occupancyImage(len, cols, rows, shade);
+        // the visible cells are rendered into a screen-sized image once per step (or pan/zoom) and blitted 1:1:
+        // scaling an image or thousands of rectangles is slow in the software pipeline, a blit is not
         if (r1 >= r0 && c1 >= c0) {
-            g.setImageSmoothing(false);
-            g.drawImage(img, c0, r0, c1 - c0 + 1, r1 - r0 + 1, 12 + c0 * cell, top + r0 * cell,
-                    (c1 - c0 + 1) * cell, (r1 - r0 + 1) * cell);
+            javafx.scene.image.WritableImage img = visibleGrid(len, cols, n, cell, top, shade);
+            g.save();
+            g.setTransform(1, 0, 0, 1, 0, 0);
+            g.drawImage(img, 0, 0);
+            g.restore();
         }
         OpContext op = m.op();
+        ring.setVisible(op.hash() != null);
         if (op.hash() != null) {
             int b = op.hash().bucket();
             double x = 12 + (b % cols) * cell;
             double y = top + (b / cols) * cell;
-            g.setStroke(palette.highlight());
-            g.setLineWidth(2.5);
-            double rad = 6 + 10 * (1 - progress);
-            g.strokeOval(x + cell / 2 - rad, y + cell / 2 - rad, 2 * rad, 2 * rad);
-            text(g, "b" + b + " (" + len[b] + ")", x + rad + 4, y, palette.text(), 12, true);
+            // the pulsing ring is a small scene node over the canvas: animation frames move only it
+            ringX = (x + cell / 2) * zoom - panX;
+            ringY = (y + cell / 2) * zoom - panY;
+            ring.setStroke(palette.highlight().darker());
+            placeRing();
+            g.setFill(palette.background().deriveColor(0, 1, 1, 0.85));
+            g.fillRoundRect(x + 14, y - 10, 90, 20, 8, 8);
+            text(g, "b" + b + " (" + len[b] + ")", x + 18, y, palette.text(), 12, true);
         }
         hit(12, top, cols * cell, rows * cell, "One cell per bucket, coloured by chain length.");
     }

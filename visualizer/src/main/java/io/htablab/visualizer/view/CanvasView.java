@@ -142,7 +142,17 @@ public abstract class CanvasView extends Region {
     /** Progress of the current step, 0..1 (1 when paused). */
     public void setProgress(double t) {
         progress = t;
-        redraw();
+        if (animates()) {
+            redraw();
+        }
+    }
+
+    /**
+     * Whether the current step changes this view between frames (motion, pulse, reveal). Views answer
+     * false when the step is not about them, so an animation frame redraws only what moves.
+     */
+    protected boolean animates() {
+        return true;
     }
 
     protected MapModel map() {

@@ -22,6 +22,13 @@ public final class FreelistView extends CanvasView {
     }
 
     @Override
+    protected boolean animates() {
+        MapModel m = map();
+        return m != null && m.exists() && (m.op().last() instanceof io.htablab.hashtab.htab.event.FreelistEvent
+                || m.op().last() instanceof io.htablab.hashtab.htab.event.BucketEvent.ElemUnlinked);
+    }
+
+    @Override
     protected void draw(GraphicsContext g, MapModel m) {
         OpContext op = m.op();
         int cur = world.cpu();

@@ -24,6 +24,12 @@ public final class JhashView extends CanvasView {
     }
 
     @Override
+    protected boolean animates() {
+        MapModel m = map();
+        return m != null && m.exists() && m.op().last() instanceof BucketEvent.HashComputed;
+    }
+
+    @Override
     protected void draw(GraphicsContext g, MapModel m) {
         OpContext op = m.op();
         OpContext.HashInfo h = op.hash();

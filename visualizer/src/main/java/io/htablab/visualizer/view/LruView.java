@@ -24,6 +24,12 @@ public final class LruView extends CanvasView {
     }
 
     @Override
+    protected boolean animates() {
+        MapModel m = map();
+        return m != null && m.exists() && m.op().last() instanceof LruEvent;
+    }
+
+    @Override
     protected void draw(GraphicsContext g, MapModel m) {
         LruModel l = m.lru();
         if (l == null) {

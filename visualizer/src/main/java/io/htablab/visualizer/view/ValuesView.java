@@ -18,6 +18,13 @@ public final class ValuesView extends CanvasView {
     }
 
     @Override
+    protected boolean animates() {
+        MapModel m = map();
+        return m != null && m.exists() && (m.op().last() instanceof io.htablab.hashtab.htab.event.MapEvent.ValueCopied
+                || m.op().last() instanceof io.htablab.hashtab.htab.event.BucketEvent.ElemLinked);
+    }
+
+    @Override
     protected void draw(GraphicsContext g, MapModel m) {
         var geo = m.geometry();
         int p = m.possibleCpus();
