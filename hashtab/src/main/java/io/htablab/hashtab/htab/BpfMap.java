@@ -56,27 +56,15 @@ public final class BpfMap {
         if (!isU32(attr.keySize()) || !isU32(attr.valueSize()) || !isU32(attr.maxEntries())) {
             return new CreateResult(Errno.EINVAL, null, "key_size, value_size and max_entries are u32 fields");
         }
-        int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
-        boolean rdonly = (flags & MapFlag.RDONLY.bit()) != 0;
-        boolean wronly = (flags & MapFlag.WRONLY.bit()) != 0;
-        if (rdonly && wronly) {
-            return new CreateResult(Errno.EINVAL, null, "BPF_F_RDONLY and BPF_F_WRONLY together");
+        HtabGeometry geometry = HtabGeometry.compute(attr, options);
+        if (!geometry.isOk()) {
+            return new CreateResult(geometry.errno(), null, geometry.reason());
         }
-        if ((flags & MapFlag.NUMA_NODE.bit()) != 0
-                && (attr.numaNode() < 0 || attr.numaNode() >= options.onlineNumaNodes())) {
-            return new CreateResult(Errno.EINVAL, null, "NUMA node " + attr.numaNode() + " is not online");
-        }
-        Htab.Check check = Htab.htabMapAllocCheck(attr, options);
-        if (check != null) {
-            return new CreateResult(check.errno(), null, check.detail());
-        }
-        if (!options.capBpf()) {
-            return new CreateResult(Errno.EPERM, null, "creating this map needs CAP_BPF");
-        }
-        Htab.Alloc alloc = Htab.htabMapAlloc(attr, options);
+        Htab.Alloc alloc = Htab.htabMapAlloc(geometry, options);
         if (alloc.htab() == null) {
             return new CreateResult(alloc.errno(), null, alloc.detail());
         }
+        int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
         return new CreateResult(Errno.OK, new BpfMap(alloc.htab(), flags & MapFlag.FD_ONLY_FLAGS), null);
     }
 

@@ -27,21 +27,8 @@ import java.util.Random;
  */
 public final class Htab implements HtabState {
 
-    /** Size of the kernel's element header before the key (struct htab_elem). */
-    public static final int HTAB_ELEM_HEADER = 48;
-    /** Size of one bucket record (struct bucket). */
-    public static final int BUCKET_SIZE = 16;
-    /** sizeof(struct bpf_htab) on the reference kernel build. */
-    public static final int BPF_HTAB_SIZE = 832;
-    public static final long KMALLOC_MAX_SIZE = 4_194_304L;
-    public static final int PCPU_MIN_UNIT_SIZE = 32_768;
-    /** Legacy per-CPU lock-recursion counters still charged in memory usage (spec 2.5, 10.3). */
-    public static final int HASHTAB_MAP_LOCK_COUNT = 8;
-
-    /** A check result: the errno and the reason, or {@code null} for "passed". */
-    public record Check(Errno errno, String detail) {
-    }
-
+    /** The kernel's checks and sizing this map was created from (also computes its memlock). */
+    private final HtabGeometry geometry;
     private final MapType type;
     private final int keySize;
     private final int valueSize;
@@ -67,8 +54,9 @@ public final class Htab implements HtabState {
     /** Live linked elements (htab->count and the map's elem count agree after every operation). */
     private int count;
 
-    private Htab(MapType type, int keySize, int valueSize, long maxEntries, int mapFlags, int nBuckets,
+    private Htab(HtabGeometry geometry, MapType type, int keySize, int valueSize, long maxEntries, int mapFlags, int nBuckets,
                  long elemSize, long numEntries, int hashrnd, int nrCpus, Listeners events, ElemStore store) {
+        this.geometry = geometry;
         this.type = type;
         this.keySize = keySize;
         this.valueSize = valueSize;
@@ -96,84 +84,28 @@ public final class Htab implements HtabState {
     // ---------------------------------------------------------------------------------------------------------
     // Creation (spec 2.3, 2.4)
 
-    /** htab_map_alloc_check (spec 2.3), in the kernel's order; null when the attributes pass. */
-    public static Check htabMapAllocCheck(HtabAttr attr, MapOptions options) {
-        MapType type = attr.type();
-        boolean percpu = type.isPercpu();
-        boolean lru = type.isLru();
-        int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
-        boolean percpuLru = (flags & MapFlag.NO_COMMON_LRU.bit()) != 0;
-        boolean prealloc = (flags & MapFlag.NO_PREALLOC.bit()) == 0;
-        boolean zeroSeed = (flags & MapFlag.ZERO_SEED.bit()) != 0;
-        boolean numa = (flags & MapFlag.NUMA_NODE.bit()) != 0;
-
-        if (zeroSeed && !options.capSysAdmin()) {
-            return new Check(Errno.EPERM, "BPF_F_ZERO_SEED needs CAP_SYS_ADMIN");
-        }
-        if ((flags & ~MapFlag.HTAB_CREATE_FLAG_MASK) != 0) {
-            return new Check(Errno.EINVAL, String.format("map_flags 0x%x has bits outside the hash map mask 0x%x",
-                    flags, MapFlag.HTAB_CREATE_FLAG_MASK));
-        }
-        if ((flags & MapFlag.RDONLY_PROG.bit()) != 0 && (flags & MapFlag.WRONLY_PROG.bit()) != 0) {
-            return new Check(Errno.EINVAL, "BPF_F_RDONLY_PROG and BPF_F_WRONLY_PROG together");
-        }
-        if (!lru && percpuLru) {
-            return new Check(Errno.EINVAL, "BPF_F_NO_COMMON_LRU on a map that is not an LRU");
-        }
-        if (lru && !prealloc) {
-            return new Check(Errno.ENOTSUPP, "LRU maps must be preallocated (BPF_F_NO_PREALLOC)");
-        }
-        if (numa && (percpu || percpuLru)) {
-            return new Check(Errno.EINVAL, "a NUMA node cannot be chosen for per-CPU storage");
-        }
-        if (attr.maxEntries() == 0 || attr.keySize() == 0 || attr.valueSize() == 0) {
-            return new Check(Errno.EINVAL, "max_entries, key_size and value_size must be non-zero");
-        }
-        if (attr.keySize() + attr.valueSize() >= KMALLOC_MAX_SIZE - HTAB_ELEM_HEADER) {
-            return new Check(Errno.E2BIG, "key_size + value_size must stay below KMALLOC_MAX_SIZE - 48");
-        }
-        if (percpu && round8(attr.valueSize()) > PCPU_MIN_UNIT_SIZE) {
-            return new Check(Errno.E2BIG, "per-CPU value larger than PCPU_MIN_UNIT_SIZE (32768)");
-        }
-        return null;
-    }
-
     /** Result of {@link #htabMapAlloc}: the map or the errno and reason. */
     public record Alloc(Htab htab, Errno errno, String detail) {
     }
 
-    /** htab_map_alloc (spec 2.4). The attributes must have passed {@link #htabMapAllocCheck}. */
-    public static Alloc htabMapAlloc(HtabAttr attr, MapOptions options) {
+    /**
+     * htab_map_alloc (spec 2.4): allocates the map that {@code geometry} (the kernel's checks and sizing,
+     * already passed) describes.
+     */
+    public static Alloc htabMapAlloc(HtabGeometry geometry, MapOptions options) {
+        HtabAttr attr = geometry.attr();
         MapType type = attr.type();
-        int p = options.possibleCpus();
+        int p = geometry.possibleCpus();
         int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
         boolean percpu = type.isPercpu();
-        boolean lru = type.isLru();
-        boolean percpuLru = (flags & MapFlag.NO_COMMON_LRU.bit()) != 0;
-        boolean prealloc = (flags & MapFlag.NO_PREALLOC.bit()) == 0;
-
-        long maxEntries = attr.maxEntries();
-        if (percpuLru) {
-            // Each CPU owns max_entries / P nodes, so round to a multiple of P; fall back to rounding down on
-            // u32 overflow.
-            long up = (maxEntries + p - 1) / p * p;
-            if (up > 0xFFFFFFFFL) {
-                up = maxEntries / p * p;
-            }
-            maxEntries = up;
-        }
-        if (maxEntries > 1L << 31) {
-            return new Alloc(null, Errno.E2BIG, "max_entries above 2^31");
-        }
-        long nBuckets = pow2up(maxEntries);
-        long elemSize = HTAB_ELEM_HEADER + round8(attr.keySize()) + (percpu ? 8 : round8(attr.valueSize()));
-        if (nBuckets > 0xFFFFFFFFL / BUCKET_SIZE) {
-            return new Alloc(null, Errno.E2BIG, "n_buckets " + nBuckets + " too large for the bucket array");
-        }
+        boolean prealloc = geometry.isPrealloc();
+        long maxEntries = geometry.maxEntries();
+        long nBuckets = geometry.nBuckets();
+        long elemSize = geometry.elemSize();
         int keySize = (int) attr.keySize();
         int valueSize = (int) attr.valueSize();
         int valueStride = (int) (percpu ? round8(valueSize) * p : round8(valueSize));
-        long numEntries = prealloc ? maxEntries + (type == MapType.HASH ? p : 0) : 0;
+        long numEntries = prealloc ? geometry.numEntries() : 0;
 
         long budget = options.memoryLimit() - 4L * nBuckets;
         if (budget < 0) {
@@ -194,8 +126,8 @@ public final class Htab implements HtabState {
         }
         int stored = flags & ~MapFlag.FD_ONLY_FLAGS;
         Listeners sink = new Listeners(options.events());
-        Htab htab = new Htab(type, keySize, valueSize, maxEntries, stored, (int) nBuckets, elemSize, numEntries,
-                hashrnd, p, sink, store);
+        Htab htab = new Htab(geometry, type, keySize, valueSize, maxEntries, stored, (int) nBuckets, elemSize,
+                numEntries, hashrnd, p, sink, store);
         if (sink.enabled()) {
             sink.accept(new MapEvent.MapCreated(type, keySize, valueSize, maxEntries, (int) nBuckets, elemSize,
                     numEntries, hashrnd, p, stored, prealloc, valueStride));
@@ -1028,24 +960,10 @@ public final class Htab implements HtabState {
     // ---------------------------------------------------------------------------------------------------------
     // Memory usage (spec 2.5)
 
-    /** htab_map_mem_usage: the memlock figure of the map's fdinfo. */
+    /** htab_map_mem_usage: the memlock figure of the map's fdinfo (non-preallocated maps charge per live element). */
     @Override
     public long memlock() {
-        long usage = BPF_HTAB_SIZE + (long) BUCKET_SIZE * nBuckets + 4L * nrCpus * HASHTAB_MAP_LOCK_COUNT;
-        if (prealloc) {
-            usage += elemSize * numEntries;
-            if (percpu) {
-                usage += (long) roundedValueSize * nrCpus * numEntries;
-            } else if (!lru) {
-                usage += 8L * nrCpus; // the per-CPU extra_elems pointers
-            }
-        } else {
-            usage += (elemSize + 8) * count;
-            if (percpu) {
-                usage += (8L + 8L) * count + (long) roundedValueSize * nrCpus * count;
-            }
-        }
-        return usage;
+        return geometry.memoryUsage(count);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1180,13 +1098,5 @@ public final class Htab implements HtabState {
 
     static long round8(long x) {
         return (x + 7) & ~7L;
-    }
-
-    static long pow2up(long x) {
-        long p = 1;
-        while (p < x) {
-            p <<= 1;
-        }
-        return p;
     }
 }

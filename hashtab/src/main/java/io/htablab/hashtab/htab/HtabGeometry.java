@@ -8,6 +8,7 @@ package io.htablab.hashtab.htab;
  *
  * @param errno          {@link Errno#OK}, or the error BPF_MAP_CREATE returns
  * @param reason         a plain explanation of the error (null when OK)
+ * @param field          the attribute the kernel objects to (null when OK)
  * @param attr           the attributes checked
  * @param possibleCpus   P
  * @param maxEntries     effective max_entries (NO_COMMON_LRU rounds it to a multiple of P)
@@ -15,8 +16,11 @@ package io.htablab.hashtab.htab;
  * @param elemSize       bytes of one element (header, rounded key, rounded value or per-CPU pointer)
  * @param numEntries     preallocated elements (max_entries + P extras for plain HASH)
  */
-public record HtabGeometry(Errno errno, String reason, HtabAttr attr, int possibleCpus,
+public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr attr, int possibleCpus,
                            long maxEntries, long nBuckets, long elemSize, long numEntries) {
+
+    /** The BPF_MAP_CREATE attribute a refusal is about, so tools can point at it. */
+    public enum Field { TYPE, KEY_SIZE, VALUE_SIZE, MAX_ENTRIES, MAP_FLAGS, NUMA_NODE }
 
     /** Bytes of the element header before the key (struct htab_elem on 6.18 x86_64). */
     public static final int HTAB_ELEM_HEADER = 48;
@@ -39,74 +43,96 @@ public record HtabGeometry(Errno errno, String reason, HtabAttr attr, int possib
 
     /** Checks and sizes a map as BPF_MAP_CREATE would with CAP_BPF and CAP_SYS_ADMIN. */
     public static HtabGeometry compute(HtabAttr attr, int possibleCpus) {
-        return compute(attr, possibleCpus, DEFAULT_ONLINE_NUMA_NODES);
+        return compute(attr, possibleCpus, DEFAULT_ONLINE_NUMA_NODES, true, true);
     }
 
-    public static HtabGeometry compute(HtabAttr attr, int possibleCpus, int onlineNumaNodes) {
-        String bad = mapCreateCheck(attr, onlineNumaNodes);
+    /** Checks and sizes a map for the machine and privileges {@code options} describe. */
+    public static HtabGeometry compute(HtabAttr attr, MapOptions options) {
+        return compute(attr, options.possibleCpus(), options.onlineNumaNodes(), options.capBpf(), options.capSysAdmin());
+    }
+
+    /**
+     * BPF_MAP_CREATE's decisions in the kernel's order: generic checks, htab_map_alloc_check, the
+     * CAP_BPF check (after the type's pre-check, so an LRU map with NO_PREALLOC reports ENOTSUPP
+     * even without privileges), then the sizing part of htab_map_alloc.
+     */
+    public static HtabGeometry compute(HtabAttr attr, int possibleCpus, int onlineNumaNodes,
+                                       boolean capBpf, boolean capSysAdmin) {
+        HtabGeometry bad = mapCreateCheck(attr, possibleCpus, onlineNumaNodes);
         if (bad != null) {
-            return fail(Errno.EINVAL, bad, attr, possibleCpus);
+            return bad;
         }
-        HtabGeometry pre = htabMapAllocCheck(attr, possibleCpus);
+        HtabGeometry pre = htabMapAllocCheck(attr, possibleCpus, capSysAdmin);
         if (pre != null) {
             return pre;
+        }
+        if (!capBpf) {
+            return fail(Errno.EPERM, Field.TYPE, "creating " + uapiName(attr.type()) + " needs CAP_BPF: the kernel returns EPERM",
+                    attr, possibleCpus);
         }
         return htabMapAllocSizing(attr, possibleCpus);
     }
 
     /** The generic map_create checks that apply to the hash family (spec 2.2 steps 6-8). */
-    private static String mapCreateCheck(HtabAttr attr, int onlineNumaNodes) {
+    private static HtabGeometry mapCreateCheck(HtabAttr attr, int possibleCpus, int onlineNumaNodes) {
         int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
         if ((flags & MapFlag.RDONLY.bit()) != 0 && (flags & MapFlag.WRONLY.bit()) != 0) {
-            return "BPF_F_RDONLY and BPF_F_WRONLY together: the kernel returns EINVAL";
+            return fail(Errno.EINVAL, Field.MAP_FLAGS, "BPF_F_RDONLY and BPF_F_WRONLY together: the kernel returns EINVAL",
+                    attr, possibleCpus);
         }
         if ((flags & MapFlag.NUMA_NODE.bit()) != 0
                 && (attr.numaNode() < 0 || attr.numaNode() >= onlineNumaNodes)) {
-            return "BPF_F_NUMA_NODE with node " + attr.numaNode() + ", which is not online: the kernel returns EINVAL";
+            return fail(Errno.EINVAL, Field.NUMA_NODE, "BPF_F_NUMA_NODE with node " + attr.numaNode()
+                    + ", which is not online: the kernel returns EINVAL", attr, possibleCpus);
         }
         if (attr.type() == null) {
-            return "unknown map type: the kernel returns EINVAL";
+            return fail(Errno.EINVAL, Field.TYPE, "unknown map type: the kernel returns EINVAL", attr, possibleCpus);
         }
         return null;
     }
 
     /** htab_map_alloc_check: the type-specific pre-checks, in the kernel's order (spec 2.3). */
-    private static HtabGeometry htabMapAllocCheck(HtabAttr attr, int possibleCpus) {
+    private static HtabGeometry htabMapAllocCheck(HtabAttr attr, int possibleCpus, boolean capSysAdmin) {
         MapType type = attr.type();
         int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
         boolean percpu = type.isPercpu();
         boolean lru = type.isLru();
         boolean percpuLru = (flags & MapFlag.NO_COMMON_LRU.bit()) != 0;
         boolean prealloc = (flags & MapFlag.NO_PREALLOC.bit()) == 0;
+        // Checked before the flag mask, as the kernel does.
+        if ((flags & MapFlag.ZERO_SEED.bit()) != 0 && !capSysAdmin) {
+            return fail(Errno.EPERM, Field.MAP_FLAGS, "BPF_F_ZERO_SEED needs CAP_SYS_ADMIN: the kernel returns EPERM", attr, possibleCpus);
+        }
         if ((flags & ~MapFlag.HTAB_CREATE_FLAG_MASK) != 0) {
-            return fail(Errno.EINVAL, String.format("map_flags 0x%x has bits the hash family does not accept"
+            return fail(Errno.EINVAL, Field.MAP_FLAGS, String.format("map_flags 0x%x has bits the hash family does not accept"
                     + " (allowed mask 0x%x): the kernel returns EINVAL", flags, MapFlag.HTAB_CREATE_FLAG_MASK), attr, possibleCpus);
         }
         if ((flags & MapFlag.RDONLY_PROG.bit()) != 0 && (flags & MapFlag.WRONLY_PROG.bit()) != 0) {
-            return fail(Errno.EINVAL, "BPF_F_RDONLY_PROG and BPF_F_WRONLY_PROG together: the kernel returns EINVAL", attr, possibleCpus);
+            return fail(Errno.EINVAL, Field.MAP_FLAGS, "BPF_F_RDONLY_PROG and BPF_F_WRONLY_PROG together: the kernel returns EINVAL", attr, possibleCpus);
         }
         if (!lru && percpuLru) {
-            return fail(Errno.EINVAL, "BPF_F_NO_COMMON_LRU is only for LRU maps: the kernel returns EINVAL for "
+            return fail(Errno.EINVAL, Field.MAP_FLAGS, "BPF_F_NO_COMMON_LRU is only for LRU maps: the kernel returns EINVAL for "
                     + uapiName(type), attr, possibleCpus);
         }
         if (lru && !prealloc) {
-            return fail(Errno.ENOTSUPP, "LRU maps must be preallocated: the kernel returns ENOTSUPP for "
+            return fail(Errno.ENOTSUPP, Field.MAP_FLAGS, "LRU maps must be preallocated: the kernel returns ENOTSUPP for "
                     + "BPF_F_NO_PREALLOC on " + uapiName(type), attr, possibleCpus);
         }
         if ((flags & MapFlag.NUMA_NODE.bit()) != 0 && (percpu || percpuLru)) {
-            return fail(Errno.EINVAL, "BPF_F_NUMA_NODE cannot be combined with per-CPU values or per-CPU LRU lists:"
+            return fail(Errno.EINVAL, Field.MAP_FLAGS, "BPF_F_NUMA_NODE cannot be combined with per-CPU values or per-CPU LRU lists:"
                     + " the kernel returns EINVAL", attr, possibleCpus);
         }
         if (attr.maxEntries() == 0 || attr.keySize() == 0 || attr.valueSize() == 0) {
             String which = attr.maxEntries() == 0 ? "max_entries" : attr.keySize() == 0 ? "key_size" : "value_size";
-            return fail(Errno.EINVAL, which + " is 0: the kernel returns EINVAL", attr, possibleCpus);
+            Field field = attr.maxEntries() == 0 ? Field.MAX_ENTRIES : attr.keySize() == 0 ? Field.KEY_SIZE : Field.VALUE_SIZE;
+            return fail(Errno.EINVAL, field, which + " is 0: the kernel returns EINVAL", attr, possibleCpus);
         }
         if (attr.keySize() + attr.valueSize() >= KMALLOC_MAX_SIZE - HTAB_ELEM_HEADER) {
-            return fail(Errno.E2BIG, "key_size + value_size must stay below " + (KMALLOC_MAX_SIZE - HTAB_ELEM_HEADER)
+            return fail(Errno.E2BIG, Field.VALUE_SIZE, "key_size + value_size must stay below " + (KMALLOC_MAX_SIZE - HTAB_ELEM_HEADER)
                     + " bytes (one element must fit one kmalloc): the kernel returns E2BIG", attr, possibleCpus);
         }
         if (percpu && round8(attr.valueSize()) > PCPU_MIN_UNIT_SIZE) {
-            return fail(Errno.E2BIG, "a per-CPU value slot is at most " + PCPU_MIN_UNIT_SIZE
+            return fail(Errno.E2BIG, Field.VALUE_SIZE, "a per-CPU value slot is at most " + PCPU_MIN_UNIT_SIZE
                     + " bytes: the kernel returns E2BIG", attr, possibleCpus);
         }
         return null;
@@ -121,16 +147,16 @@ public record HtabGeometry(Errno errno, String reason, HtabAttr attr, int possib
             maxEntries = rounded > 0xFFFF_FFFFL ? (maxEntries / possibleCpus) * possibleCpus : rounded;
         }
         if (maxEntries > (1L << 31)) {
-            return fail(Errno.E2BIG, "max_entries above 2^31: the kernel returns E2BIG", attr, possibleCpus);
+            return fail(Errno.E2BIG, Field.MAX_ENTRIES, "max_entries above 2^31: the kernel returns E2BIG", attr, possibleCpus);
         }
-        long nBuckets = Long.highestOneBit(maxEntries) == maxEntries ? maxEntries : Long.highestOneBit(maxEntries) << 1;
+        long nBuckets = pow2up(maxEntries);
         long elemSize = HTAB_ELEM_HEADER + round8(attr.keySize()) + (attr.type().isPercpu() ? 8 : round8(attr.valueSize()));
         if (nBuckets > 0x0FFF_FFFFL) {
-            return fail(Errno.E2BIG, "max_entries " + maxEntries + " needs " + nBuckets
+            return fail(Errno.E2BIG, Field.MAX_ENTRIES, "max_entries " + maxEntries + " needs " + nBuckets
                     + " buckets; the kernel allows at most 2^27: it returns E2BIG", attr, possibleCpus);
         }
         long numEntries = maxEntries + (attr.type() == MapType.HASH ? possibleCpus : 0);
-        return new HtabGeometry(Errno.OK, null, attr, possibleCpus, maxEntries, nBuckets, elemSize, numEntries);
+        return new HtabGeometry(Errno.OK, null, null, attr, possibleCpus, maxEntries, nBuckets, elemSize, numEntries);
     }
 
     /** fdinfo {@code memlock} of a preallocated map, or of a non-preallocated map holding nothing. */
@@ -167,17 +193,27 @@ public record HtabGeometry(Errno errno, String reason, HtabAttr attr, int possib
         return usage;
     }
 
+    /** Whether the kernel preallocates this map's elements at creation. */
+    public boolean isPrealloc() {
+        return attr.isPrealloc();
+    }
+
     /** Bytes a user-space value buffer has: value_size, or one rounded slot per possible CPU. */
     public long userValueSize() {
         return attr.type().isPercpu() ? round8(attr.valueSize()) * possibleCpus : attr.valueSize();
     }
 
-    private static HtabGeometry fail(Errno errno, String reason, HtabAttr attr, int possibleCpus) {
-        return new HtabGeometry(errno, reason, attr, possibleCpus, 0, 0, 0, 0);
+    private static HtabGeometry fail(Errno errno, Field field, String reason, HtabAttr attr, int possibleCpus) {
+        return new HtabGeometry(errno, reason, field, attr, possibleCpus, 0, 0, 0, 0);
     }
 
     private static String uapiName(MapType type) {
         return "BPF_MAP_TYPE_" + type.name();
+    }
+
+    /** The smallest power of two >= n (n >= 1). */
+    public static long pow2up(long n) {
+        return Long.highestOneBit(n) == n ? n : Long.highestOneBit(n) << 1;
     }
 
     public static long round8(long n) {

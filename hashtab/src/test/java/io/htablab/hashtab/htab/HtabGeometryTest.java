@@ -53,6 +53,17 @@ class HtabGeometryTest {
         HtabGeometry g = HtabGeometry.compute(new HtabAttr(type, key, value, max, flags), 2);
         assertThat(g.errno()).isEqualTo(expected);
         assertThat(g.reason() == null).isEqualTo(expected == Errno.OK);
+        assertThat(g.field() == null).isEqualTo(expected == Errno.OK);
+    }
+
+    @Test
+    void refusalsNameTheAttributeTheKernelObjectsTo() {
+        assertThat(HtabGeometry.compute(attr(MapType.LRU_HASH, 4, 4, 4, MapFlag.NO_PREALLOC), 2).field())
+                .isEqualTo(HtabGeometry.Field.MAP_FLAGS);
+        assertThat(HtabGeometry.compute(attr(MapType.HASH, 0, 4, 4), 2).field()).isEqualTo(HtabGeometry.Field.KEY_SIZE);
+        assertThat(HtabGeometry.compute(attr(MapType.HASH, 4, 4, 0), 2).field()).isEqualTo(HtabGeometry.Field.MAX_ENTRIES);
+        assertThat(HtabGeometry.compute(attr(MapType.PERCPU_HASH, 4, 40000, 4), 2).field())
+                .isEqualTo(HtabGeometry.Field.VALUE_SIZE);
     }
 
     @Test

@@ -157,31 +157,6 @@ class BpfLruPropertyTest {
 
     /** Every list rebuilt from events equals the real list; ref bits agree. */
     static List<String> replayMismatches(LruTestTable t, LruEventReplayer replay) {
-        BpfLru lru = t.lru;
-        List<String> v = new ArrayList<>();
-        for (int c = 0; c < lru.possibleCpus(); c++) {
-            for (BpfLruListType type : BpfLruListType.values()) {
-                boolean local = !type.isLruListType();
-                if (local && lru.isPercpu()) {
-                    continue;
-                }
-                if (!local && !lru.isPercpu() && c > 0) {
-                    continue;
-                }
-                int eventCpu = local || lru.isPercpu() ? c : LruEvent.GLOBAL;
-                int[] real = lru.listNodes(type, c);
-                int[] rebuilt = replay.list(type, eventCpu).stream().mapToInt(Integer::intValue).toArray();
-                if (!Arrays.equals(real, rebuilt)) {
-                    v.add(type + "(" + eventCpu + "): real " + Arrays.toString(real) + " rebuilt "
-                            + Arrays.toString(rebuilt));
-                }
-            }
-        }
-        for (int node = 0; node < lru.nrElems(); node++) {
-            if (replay.refs.getOrDefault(node, false) != lru.nodeRef(node)) {
-                v.add("ref of node " + node + ": real " + lru.nodeRef(node));
-            }
-        }
-        return v;
+        return replay.mismatches(t.lru);
     }
 }

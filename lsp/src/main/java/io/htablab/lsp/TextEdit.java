@@ -1,0 +1,7 @@
+package io.htablab.lsp;
+
+import io.htablab.hashtab.cfront.SourceRange;
+
+/** Replace {@code range} of the document by {@code newText}. */
+public record TextEdit(SourceRange range, String newText) {
+}
