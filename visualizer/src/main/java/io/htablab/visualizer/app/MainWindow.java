@@ -88,6 +88,7 @@ public final class MainWindow {
     private final ComboBox<String> mapChoice = new ComboBox<>();
     private final TabPane sideTabs = new TabPane();
     private final Label raceStatus = new Label();
+    private final CheckMenuItem guidedItem = new CheckMenuItem("Guided mode: pause after each operation");
     private String shownMap;
     private boolean dark;
     private double fontScale = 1;
@@ -163,7 +164,10 @@ public final class MainWindow {
         MenuItem reset = new MenuItem("Reset zoom");
         reset.setAccelerator(KeyCombination.keyCombination("Shortcut+0"));
         reset.setOnAction(e -> setFontScale(1));
-        view.getItems().addAll(darkItem, bigger, smaller, reset);
+        guidedItem.setId("guidedItem");
+        guidedItem.setSelected(true);
+        guidedItem.setOnAction(e -> playback.guidedProperty().set(guidedItem.isSelected()));
+        view.getItems().addAll(guidedItem, darkItem, bigger, smaller, reset);
 
         Menu help = new Menu("_Help");
         MenuItem keys = new MenuItem("Keys: Space play/pause · ←/→ step · Shift+←/→ by operation · Home/End");
@@ -205,6 +209,7 @@ public final class MainWindow {
         mapChoice.setOnAction(e -> {
             if (mapChoice.getValue() != null) {
                 shownMap = mapChoice.getValue();
+                rebuildOpFields();
                 refresh(true);
             }
         });
@@ -373,33 +378,31 @@ public final class MainWindow {
         console.end();
     }
 
+    private final VBox opFields = new VBox(6);
+    private java.util.function.Supplier<String> opKey = () -> "u32:7";
+    private java.util.function.Supplier<String> opValue = () -> "u32:70";
+    private String opFieldsFor = "";
+
     private Node opForm() {
-        TextField key = new TextField("u32:7");
-        key.setId("opKey");
-        TextField value = new TextField("u32:70");
-        value.setId("opValue");
         VBox box = new VBox(8);
         box.setPadding(new Insets(12));
         Label help = new Label("Common operations on the shown map. Keys and values use the scenario syntax: "
                 + "u32:7, u64:1, u32:1+u32:2 for a struct of two u32 fields, raw hex 0100000002000000; per-CPU "
-                + "values: u64:1|u64:2.");
+                + "values: u64:1|u64:2. Maps created from C declarations (Map → New map…) get one field per "
+                + "struct member.");
         help.setWrapText(true);
-        HBox k = new HBox(8, new Label("key"), key);
-        HBox v = new HBox(8, new Label("value"), value);
-        k.setAlignment(Pos.CENTER_LEFT);
-        v.setAlignment(Pos.CENTER_LEFT);
         HBox ops1 = new HBox(6);
         HBox ops2 = new HBox(6);
         for (String op : List.of("update", "lookup", "delete", "lookup_and_delete")) {
             Button b = new Button(op);
             b.setId("op-" + op);
-            b.setOnAction(e -> runOp(op, key.getText(), value.getText()));
+            b.setOnAction(e -> runOp(op));
             ops1.getChildren().add(b);
         }
         for (String op : List.of("prog_lookup", "prog_update", "prog_delete", "next_key", "dump")) {
             Button b = new Button(op);
             b.setId("op-" + op);
-            b.setOnAction(e -> runOp(op, key.getText(), value.getText()));
+            b.setOnAction(e -> runOp(op));
             ops2.getChildren().add(b);
         }
         HBox cpuRow = new HBox(6, new Label("run on CPU"));
@@ -410,8 +413,56 @@ public final class MainWindow {
             b.setOnAction(e -> runFromConsole("cpu " + cpu));
             cpuRow.getChildren().add(b);
         }
-        box.getChildren().addAll(help, k, v, ops1, ops2, cpuRow);
-        return box;
+        rebuildOpFields();
+        box.getChildren().addAll(help, opFields, ops1, ops2, cpuRow);
+        javafx.scene.control.ScrollPane sp = new javafx.scene.control.ScrollPane(box);
+        sp.setFitToWidth(true);
+        return sp;
+    }
+
+    /** Plain key/value fields, or struct forms when the shown map came from C declarations. */
+    private void rebuildOpFields() {
+        String want = String.valueOf(shownMap) + "/" + cMaps.containsKey(shownMap);
+        if (want.equals(opFieldsFor)) {
+            return;
+        }
+        opFieldsFor = want;
+        opFields.getChildren().clear();
+        io.htablab.hashtab.cfront.MapDefinition def = shownMap == null ? null : cMaps.get(shownMap);
+        if (def != null && def.keyType() != null) {
+            StructForm k = new StructForm("key", def.keyType());
+            k.setId("keyForm");
+            opFields.getChildren().add(k);
+            opKey = k::hex;
+        } else {
+            TextField key = new TextField("u32:7");
+            key.setId("opKey");
+            HBox row = new HBox(8, new Label("key"), key);
+            row.setAlignment(Pos.CENTER_LEFT);
+            opFields.getChildren().add(row);
+            opKey = key::getText;
+        }
+        if (def != null && def.valueType() != null) {
+            StructForm v = new StructForm("value", def.valueType());
+            v.setId("valueForm");
+            opFields.getChildren().add(v);
+            opValue = v::hex;
+        } else {
+            TextField value = new TextField("u32:70");
+            value.setId("opValue");
+            HBox row = new HBox(8, new Label("value"), value);
+            row.setAlignment(Pos.CENTER_LEFT);
+            opFields.getChildren().add(row);
+            opValue = value::getText;
+        }
+    }
+
+    private void runOp(String op) {
+        try {
+            runOp(op, opKey.get(), op.contains("update") ? opValue.get() : "");
+        } catch (IllegalArgumentException e) {
+            consoleOutput.getItems().add("  ↳ " + e.getMessage());
+        }
     }
 
     private void runOp(String op, String key, String value) {
@@ -464,13 +515,13 @@ public final class MainWindow {
                 return;
             }
             runFromConsole("delete race " + Hex.of(m.elemKey(m.reader().next())));
-            playback.play();
+            playback.follow();
         });
         Button reuse = new Button("Writer: insert key 13 (bucket 3): reuses that element");
         reuse.setId("raceReuse");
         reuse.setOnAction(e -> {
             runFromConsole("update race u32:13 u32:13");
-            playback.play();
+            playback.follow();
         });
         raceStatus.setId("raceStatus");
         raceStatus.setWrapText(true);
@@ -486,12 +537,12 @@ public final class MainWindow {
 
     private void raceAction(java.util.function.Supplier<String> action) {
         try {
-            boolean follow = playback.timeline().atEnd();
+            boolean follow = playback.timeline().atEnd() || playback.playingProperty().get();
             String s = action.get();
             raceStatus.setText(s);
             consoleOutput.getItems().add("› " + s);
             if (follow) {
-                playback.play();
+                playback.follow();
             }
             shownMap = "race";
             updateMapChoice();
@@ -512,6 +563,7 @@ public final class MainWindow {
         session = new Session(cpus);
         playback = new PlaybackController(session.timeline());
         playback.speedProperty().bind(speedSlider.valueProperty());
+        playback.guidedProperty().set(guidedItem.isSelected());
         playback.addListener(this::refresh);
         playback.playingProperty().addListener((o, a, b) -> playButton.setText(b ? "Pause" : "Play"));
         playback.fpsProperty().addListener((o, a, b) -> fpsLabel.setText(String.format("%.0f fps", b.doubleValue())));
@@ -594,7 +646,7 @@ public final class MainWindow {
 
     /** Runs a statement typed or built by a form; the views animate its events. */
     public Session.Result runFromConsole(String text) {
-        boolean follow = playback.timeline().atEnd();
+        boolean follow = playback.timeline().atEnd() || playback.playingProperty().get();
         Session.Result r = session.run(text);
         echo(r);
         String map = Session.mapOf(safeParse(text));
@@ -603,7 +655,7 @@ public final class MainWindow {
         }
         updateMapChoice();
         if (follow) {
-            playback.play();
+            playback.follow();
         }
         refresh(false);
         return r;
@@ -637,6 +689,7 @@ public final class MainWindow {
         if (shownMap != null && !shownMap.equals(mapChoice.getValue())) {
             mapChoice.setValue(shownMap);
         }
+        rebuildOpFields();
     }
 
     /** Large map without the menu (tests, screenshots). */
@@ -752,6 +805,55 @@ public final class MainWindow {
                     : "nulls " + (~r.next()))) + " · restarts " + r.restarts());
         }
         caption.setText(sb.toString().strip());
+    }
+
+    // ------------------------------------------------------------------ C declarations
+
+    /** Key and value types of maps created from C, for the field-by-field forms. */
+    private final java.util.Map<String, io.htablab.hashtab.cfront.MapDefinition> cMaps = new java.util.HashMap<>();
+
+    /**
+     * Creates a map from eBPF C source: the first hash-family map definition gives type, sizes,
+     * max_entries and flags; its key/value types drive the struct forms. Problems go to the console.
+     */
+    public void createFromC(String name, String source, boolean zeroSeed) {
+        var result = io.htablab.hashtab.cfront.CFront.parse("setup.bpf.c", source);
+        for (var d : result.diagnostics()) {
+            consoleOutput.getItems().add("  ↳ C: " + d.severity() + " " + d.message() + " (" + d.range() + ")");
+        }
+        io.htablab.hashtab.cfront.MapDefinition def = null;
+        for (var m : result.maps()) {
+            if (m.kernelName() != null && List.of("hash", "percpu_hash", "lru_hash", "lru_percpu_hash")
+                    .contains(m.kernelName())) {
+                def = m;
+                break;
+            }
+        }
+        if (def == null || def.keySize().isEmpty() || def.valueSize().isEmpty() || def.maxEntries().isEmpty()) {
+            consoleOutput.getItems().add("error: no hash-family map with known key size, value size and "
+                    + "max_entries in the C source");
+            return;
+        }
+        List<String> flags = new ArrayList<>();
+        long f = def.mapFlags().orElse(0);
+        for (io.htablab.hashtab.htab.MapFlag flag : io.htablab.hashtab.htab.MapFlag.values()) {
+            if (flag.isSetIn((int) f)) {
+                flags.add(flag.scenarioName());
+            }
+        }
+        if (zeroSeed && !flags.contains("zero_seed")) {
+            flags.add("zero_seed");
+        }
+        String mapName = name.isEmpty() ? def.name() : name;
+        cMaps.put(mapName, def);
+        consoleOutput.getItems().add("# from C: " + def.name() + " " + def.kernelName()
+                + (def.keyType() != null ? " key " + def.keyType().spelling() : "")
+                + (def.valueType() != null ? " value " + def.valueType().spelling() : ""));
+        runFromConsole("create " + mapName + " type=" + def.kernelName() + " key=" + def.keySize().getAsLong()
+                + " value=" + def.valueSize().getAsLong() + " max=" + def.maxEntries().getAsLong()
+                + (flags.isEmpty() ? "" : " flags=" + String.join(",", flags)));
+        rebuildOpFields();
+        sideTabs.getSelectionModel().select(5);
     }
 
     // ------------------------------------------------------------------ themes, zoom, keys

@@ -31,6 +31,9 @@ public final class PlaybackController {
     private final ReadOnlyDoubleWrapper fps = new ReadOnlyDoubleWrapper(this, "fps");
     private final BooleanProperty playing = new SimpleBooleanProperty(this, "playing");
     private final DoubleProperty speed = new SimpleDoubleProperty(this, "speed", DEFAULT_SPEED);
+    /** Positions before this one are played through without guided pauses (catching up with new input). */
+    private int followUntil;
+    private final BooleanProperty guided = new SimpleBooleanProperty(this, "guided");
     private final List<Consumer<Boolean>> listeners = new ArrayList<>();
     private long lastNanos;
     private long fpsWindowStart;
@@ -77,6 +80,9 @@ public final class PlaybackController {
             } else {
                 timeline.stepForward();
                 progress.set(0);
+                if (guided.get() && timeline.position() >= followUntil && timeline.isOpEnd(timeline.position())) {
+                    playing.set(false); // guided mode: stop after each operation so it can be discussed
+                }
                 fire(true);
             }
         }
@@ -118,6 +124,12 @@ public final class PlaybackController {
             return;
         }
         playing.set(true);
+    }
+
+    /** Plays through everything recorded so far (after the user ran a statement), then stops. */
+    public void follow() {
+        followUntil = timeline.size();
+        play();
     }
 
     public void pause() {
@@ -199,6 +211,11 @@ public final class PlaybackController {
     /** Events per second. */
     public DoubleProperty speedProperty() {
         return speed;
+    }
+
+    /** Guided mode: playing pauses at the end of every operation. */
+    public BooleanProperty guidedProperty() {
+        return guided;
     }
 
     public Timeline timeline() {

@@ -70,14 +70,30 @@ public final class SetupDialog {
         g.addRow(r++, new Label("seed"), zero);
         g.addRow(r++, new Label(""), random);
         g.addRow(r++, new Label(""), new HBox(6, chosen, seedValue));
-        Label note = new Label("C declarations for key/value are not available yet: give sizes, then enter struct "
-                + "keys as u32:1+u16:2+… in the console.");
+        javafx.scene.control.TextArea cSource = new javafx.scene.control.TextArea();
+        cSource.setId("setupC");
+        cSource.setPromptText("or paste eBPF C: struct key { __u32 pid; __u16 port; };\n"
+                + "struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16);\n"
+                + "  __type(key, struct key); __type(value, __u64); } m SEC(\".maps\");");
+        cSource.setPrefRowCount(6);
+        cSource.setPrefColumnCount(46);
+        Label note = new Label("C declarations (parsed by the C front end) override type, sizes, max_entries and "
+                + "flags; struct keys and values then get a field-by-field form in the Operations tab.");
         note.setWrapText(true);
-        note.setMaxWidth(420);
+        note.setMaxWidth(480);
+        g.add(new Label("C"), 0, r);
+        g.add(cSource, 1, r++);
         g.add(note, 0, r, 2, 1);
         d.getDialogPane().setContent(g);
         d.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
         d.showAndWait().filter(b -> b == ButtonType.OK).ifPresent(b -> {
+            if (!cSource.getText().isBlank()) {
+                if (cpus.getValue() != w.session().backend().possibleCpus()) {
+                    w.runFromConsole("cpus " + cpus.getValue());
+                }
+                w.createFromC(name.getText().strip(), cSource.getText(), zero.isSelected());
+                return;
+            }
             List<String> flags = new ArrayList<>();
             if (noPrealloc.isSelected()) {
                 flags.add("no_prealloc");

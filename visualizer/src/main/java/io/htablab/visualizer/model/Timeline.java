@@ -176,6 +176,24 @@ public final class Timeline {
         seek(0);
     }
 
+    /** Whether some operation with events ends exactly at position {@code p}. */
+    public boolean isOpEnd(int p) {
+        int lo = 0;
+        int hi = ops.size() - 1;
+        while (lo <= hi) { // ops are recorded in order, so their end positions are sorted
+            int mid = (lo + hi) >>> 1;
+            int end = ops.get(mid).endEvent();
+            if (end < p) {
+                lo = mid + 1;
+            } else if (end > p) {
+                hi = mid - 1;
+            } else {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The op whose events include the last applied event (position-1), else the last op before it. */
     public OpRecord currentOp() {
         if (position == 0) {

@@ -77,6 +77,15 @@ public final class BucketsView extends CanvasView {
                 palette.text(), 14, true);
         double maxX = 600;
         int opBucket = op.hash() == null ? -1 : op.hash().bucket();
+        if (opBucket >= 0 && followed != stamp) {
+            // keep the operation's bucket in view
+            followed = stamp;
+            double by = (TOP + opBucket * ROW) * zoom;
+            if (by < panY + 10 || by + ROW * zoom > panY + getHeight()) {
+                panY = Math.max(0, by - getHeight() / 2);
+                redrawAgain = true;
+            }
+        }
         for (int b = 0; b < m.nBuckets(); b++) {
             double y = TOP + b * ROW;
             boolean target = b == opBucket && op.op() != null;

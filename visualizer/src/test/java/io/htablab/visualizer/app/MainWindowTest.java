@@ -175,6 +175,50 @@ class MainWindowTest {
         assertThat(m.reader().found()).isTrue();
     }
 
+    @Test
+    void guidedModePausesAfterEachOperation(FxRobot robot) throws Exception {
+        Timeline t = window.playback().timeline();
+        fxRun(() -> {
+            window.playback().speedProperty().unbind();
+            window.playback().speedProperty().set(120);
+            window.playback().guidedProperty().set(true);
+            window.playback().seek(t.ops().get(3).firstEvent());
+            window.playback().play();
+        });
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> fx(() -> !window.playback().playingProperty().get()));
+        int p = fx(t::position);
+        assertThat(t.isOpEnd(p)).isTrue();
+        assertThat(p).isEqualTo(t.ops().get(3).endEvent());
+    }
+
+    @Test
+    void mapFromCDeclarationsGetsAStructForm(FxRobot robot) throws Exception {
+        String c = "struct flow { __u32 pid; __u16 port; };\n"
+                + "struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __uint(map_flags, 0);\n"
+                + "  __type(key, struct flow); __type(value, __u64); } flows SEC(\".maps\");\n";
+        fxRun(() -> {
+            window.newSession(2);
+            window.createFromC("flows", c, true);
+        });
+        robot.clickOn("#opsTab");
+        robot.doubleClickOn("#field-pid").write("7");
+        robot.doubleClickOn("#field-port").write("80");
+        robot.doubleClickOn("#field-value").write("99");
+        robot.clickOn("#op-update");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> fx(() -> window.session().timeline()
+                .foldTo(window.session().timeline().size()).map("flows").count() == 1));
+        MapModel m = fx(() -> window.session().timeline().foldTo(window.session().timeline().size()).map("flows"));
+        assertThat(m.geometry().keySize()).isEqualTo(8); // 4 + 2 + 2 bytes of tail padding
+        int e = -1;
+        for (int b = 0; b < m.nBuckets(); b++) {
+            if (m.chain(b).length > 0) {
+                e = m.chain(b)[0];
+            }
+        }
+        assertThat(m.elemKey(e)).containsExactly(7, 0, 0, 0, 80, 0, 0, 0);
+        assertThat(m.elemValueSlot(e, 0)).containsExactly(99, 0, 0, 0, 0, 0, 0, 0);
+    }
+
     @SuppressWarnings("unused")
     private static Node node(FxRobot r, String q) {
         return r.lookup(q).query();
