@@ -568,6 +568,9 @@ public final class MainWindow {
         playback.playingProperty().addListener((o, a, b) -> playButton.setText(b ? "Pause" : "Play"));
         playback.fpsProperty().addListener((o, a, b) -> fpsLabel.setText(String.format("%.0f fps", b.doubleValue())));
         eventItems.clear();
+        for (CanvasView v : views) {
+            v.resetView();
+        }
         session.timeline().addListener(this::timelineChanged);
         consoleOutput.getItems().clear();
         shownMap = null;

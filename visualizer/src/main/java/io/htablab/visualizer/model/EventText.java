@@ -112,6 +112,15 @@ public final class EventText {
             return "The map is created with " + c.nBuckets() + " buckets (max_entries rounded up to a power of two)"
                     + (c.prealloc() ? " and " + c.numEntries() + " preallocated elements." : "; elements are "
                     + "allocated on demand.");
+        } else if (e instanceof MapEvent.OpStarted s) {
+            return s.op() + " starts on CPU " + s.cpu() + ".";
+        } else if (e instanceof MapEvent.OpFinished f) {
+            return f.op() + (f.result().isOk() ? " succeeds." : " returns " + f.result() + ".");
+        } else if (e instanceof MapEvent.CounterChanged c) {
+            return "The map's element count is now " + c.count() + ".";
+        } else if (e instanceof MapEvent.ValueCopied v) {
+            return "The value bytes are copied into element e" + v.elem() + (v.cpuSlot() >= 0 ? " (CPU " + v.cpuSlot()
+                    + "'s slot)" : "") + ".";
         } else if (e instanceof BucketEvent.HashComputed h) {
             return "The key is hashed with jhash and the map's seed; the low bits (hash & (n_buckets-1)) pick "
                     + "bucket " + h.bucket() + ".";

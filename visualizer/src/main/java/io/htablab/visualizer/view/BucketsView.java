@@ -81,8 +81,10 @@ public final class BucketsView extends CanvasView {
             // keep the operation's bucket in view
             followed = stamp;
             double by = (TOP + opBucket * ROW) * zoom;
-            if (by < panY + 10 || by + ROW * zoom > panY + getHeight()) {
-                panY = Math.max(0, by - getHeight() / 2);
+            double h = getHeight();
+            if (h > 0 && (by < panY || by + ROW * zoom > panY + h)) {
+                double maxPan = Math.max(0, (TOP + m.nBuckets() * ROW) * zoom - h + 20);
+                panY = Math.max(0, Math.min(maxPan, by - h / 3));
                 redrawAgain = true;
             }
         }
@@ -199,7 +201,7 @@ public final class BucketsView extends CanvasView {
             edge = palette.restart();
         }
         double w = reached ? 3.5 : 1.2;
-        if (reached && op.nulls() != null && op.nulls().marker() == b) {
+        if (reached && op.nulls() != null && op.nulls().marker() == b && !(reader.active() && reader.at() == ~b)) {
             edge = op.nulls().restart() ? palette.restart() : palette.match();
             w = 3.5;
         }
