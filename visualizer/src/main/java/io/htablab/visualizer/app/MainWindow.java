@@ -245,11 +245,16 @@ public final class MainWindow {
                 getStyleClass().removeAll("log-future", "log-op");
                 if (empty || i == null || session == null || i >= session.timeline().size()) {
                     setText(null);
+                    setTooltip(null);
                     return;
                 }
                 TimelineEntry e = session.timeline().entry(i);
                 setText(String.format("%5d  %s%s", i + 1, e.actor() == io.htablab.visualizer.model.Actor.READER
                         ? "[reader] " : "", EventText.brief(e.event())));
+                Tooltip tip = new Tooltip(EventText.explain(e.event()));
+                tip.setWrapText(true);
+                tip.setMaxWidth(420);
+                setTooltip(tip);
                 if (i >= session.timeline().position()) {
                     getStyleClass().add("log-future");
                 }
@@ -509,7 +514,7 @@ public final class MainWindow {
         Button delete = new Button("Writer: delete the element the reader reads next");
         delete.setId("raceDelete");
         delete.setOnAction(e -> {
-            MapModel m = session.timeline().foldTo(session.timeline().size()).map("race");
+            MapModel m = session.timeline().present().map("race");
             if (m == null || !m.reader().active() || m.reader().next() < 0) {
                 raceStatus.setText("The reader is not standing before an element.");
                 return;
@@ -682,7 +687,7 @@ public final class MainWindow {
     }
 
     private void updateMapChoice() {
-        List<String> names = new ArrayList<>(session.timeline().foldTo(session.timeline().size()).maps().keySet());
+        List<String> names = new ArrayList<>(session.timeline().present().maps().keySet());
         if (!names.equals(mapChoice.getItems())) {
             mapChoice.getItems().setAll(names);
         }

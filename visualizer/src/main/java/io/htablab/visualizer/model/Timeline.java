@@ -98,6 +98,11 @@ public final class Timeline {
         return position;
     }
 
+    /** The state after all events (the engine's present); read it, never change it. */
+    public WorldModel present() {
+        return head;
+    }
+
     /** The state after the first {@link #position()} events; read it, never change it. */
     public WorldModel state() {
         return current;

@@ -347,18 +347,8 @@ public final class BucketsView extends CanvasView {
             hist[Math.min(4, l)]++;
         }
         var geo = m.geometry();
-        text(g, "Bucket occupancy · " + n + " buckets · " + m.count() + " of " + geo.maxEntries()
-                + " entries · seed " + Hex.u32(geo.hashrnd()), 12, 16, palette.text(), 14, true);
-        String h = "chain length 0: " + hist[0] + "   1: " + hist[1] + "   2: " + hist[2] + "   3: " + hist[3]
-                + "   4+: " + hist[4] + "      (one cell per bucket, " + cols + " per row; Ctrl+wheel zooms)";
-        text(g, h, 12, 34, palette.muted(), 12, false);
         Color[] shade = {palette.panel(), Color.web("#9ecae1"), Color.web("#4292c6"), Color.web("#08519c"),
                 palette.restart()};
-        for (int i = 0; i < 5; i++) {
-            g.setFill(shade[i]);
-            g.fillRect(12 + i * 80, 44, 14, 10);
-            text(g, i == 4 ? "4+" : Integer.toString(i), 30 + i * 80, 49, palette.muted(), 11, false);
-        }
         double top = 62;
         int rows = (n + cols - 1) / cols;
         contentWidth = 24 + cols * cell;
@@ -405,5 +395,21 @@ public final class BucketsView extends CanvasView {
             text(g, "b" + b + " (" + len[b] + ")", x + 18, y, palette.text(), 12, true);
         }
         hit(12, top, cols * cell, rows * cell, "One cell per bucket, coloured by chain length.");
+        // the header stays in place while the grid pans under it
+        g.save();
+        g.setTransform(1, 0, 0, 1, 0, 0);
+        g.setFill(palette.background().deriveColor(0, 1, 1, 0.92));
+        g.fillRect(0, 0, canvas.getWidth(), 58);
+        text(g, "Bucket occupancy · " + n + " buckets · " + m.count() + " of " + geo.maxEntries()
+                + " entries · seed " + Hex.u32(geo.hashrnd()), 12, 14, palette.text(), 14, true);
+        text(g, "chain length 0: " + hist[0] + "   1: " + hist[1] + "   2: " + hist[2] + "   3: " + hist[3]
+                + "   4+: " + hist[4] + "    (one cell per bucket, " + cols + " per row; drag to pan, Ctrl+wheel "
+                + "zooms)", 12, 32, palette.muted(), 12, false);
+        for (int i = 0; i < 5; i++) {
+            g.setFill(shade[i]);
+            g.fillRect(12 + i * 70, 44, 14, 10);
+            text(g, i == 4 ? "4+" : Integer.toString(i), 30 + i * 70, 49, palette.muted(), 11, false);
+        }
+        g.restore();
     }
 }

@@ -81,7 +81,7 @@ public final class ValuesView extends CanvasView {
                 }
                 g.setFill(palette.elem(e));
                 String id = "e" + e;
-                g.fillRoundRect(10, y - 9, 14 + 8 * id.length(), 18, 8, 8);
+                g.fillRoundRect(10, y - 9, 14 + 8.6 * id.length(), 18, 8, 8);
                 text(g, id, 16, y, palette.text(), 12, true);
                 g.setFont(mono(12, false));
                 g.setFill(palette.text());

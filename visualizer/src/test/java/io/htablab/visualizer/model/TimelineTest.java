@@ -102,6 +102,26 @@ class TimelineTest {
     }
 
     @Test
+    void opEndsAndThePresent() {
+        SyntheticStream s = new SyntheticStream(2, 8);
+        s.insert(0, 3, 1);
+        s.delete(1, 3);
+        Timeline t = s.timeline();
+        assertThat(t.ops()).hasSize(3);
+        for (OpRecord op : t.ops()) {
+            assertThat(t.isOpEnd(op.endEvent())).isTrue();
+            if (op.eventCount() > 1) {
+                assertThat(t.isOpEnd(op.endEvent() - 1)).isFalse();
+            }
+        }
+        t.seek(3);
+        // the present is the fold of everything, whatever the cursor
+        assertThat(t.present().fingerprint()).isEqualTo(t.refold(t.size()).fingerprint());
+        assertThat(t.state().fingerprint()).isEqualTo(t.refold(3).fingerprint());
+        assertThat(t.currentOp().index()).isZero();
+    }
+
+    @Test
     void listenersHearAppendsAndSeeks() {
         Timeline t = new SyntheticStream(1, 2).timeline();
         int[] calls = {0};
