@@ -54,50 +54,51 @@ public final class JhashView extends CanvasView {
         text(g, "jhash" + (tr.usesJhash2() ? "2" : "") + "(key, " + h.key().length + " bytes, seed "
                 + Hex.u32(h.seed()) + ")", x, 16, palette.text(), 14, true);
         // bytes
-        double y = 36;
+        double y = 32;
         text(g, "key bytes", x, y + 10, palette.muted(), 11, false);
         double bx = x + 80;
         byte[] key = h.key();
-        int maxBytes = Math.min(key.length, 24);
+        // at most 16 bytes (4 words) are drawn, so the result column always fits beside them
+        int maxBytes = Math.min(key.length, 16);
         for (int i = 0; i < maxBytes; i++) {
-            double cx = bx + i * 30 + (i / 4) * 8;
-            box(g, cx, y, 28, 20, palette.panel(), palette.line(), 1);
-            g.setFont(mono(12, false));
+            double cx = bx + i * 24 + (i / 4) * 6;
+            box(g, cx, y, 22, 20, palette.panel(), palette.line(), 1);
+            g.setFont(mono(11, false));
             g.setFill(palette.text());
-            g.fillText(String.format("%02x", key[i] & 0xff), cx + 6, y + 10);
+            g.fillText(String.format("%02x", key[i] & 0xff), cx + 4, y + 10);
         }
         if (key.length > maxBytes) {
-            text(g, "… " + key.length + " bytes", bx + maxBytes * 30 + 50, y + 10, palette.muted(), 11, false);
+            text(g, "… +" + (key.length - maxBytes), bx + 4 * 102 - 2, y + 10, palette.muted(), 11, false);
         }
         // words
-        y += 28;
+        y += 26;
         text(g, "LE words", x, y + 10, palette.muted(), 11, false);
-        for (int w = 0; w * 4 < Math.min(key.length, 24); w++) {
+        for (int w = 0; w * 4 < maxBytes; w++) {
             int v = 0;
             for (int b = 0; b < 4 && w * 4 + b < key.length; b++) {
                 v |= (key[w * 4 + b] & 0xff) << (8 * b);
             }
-            double cx = bx + w * (4 * 30 + 8);
-            box(g, cx, y, 118, 20, palette.panel(), palette.walk(), 1);
-            g.setFont(mono(12, false));
+            double cx = bx + w * 102;
+            box(g, cx, y, 94, 20, palette.panel(), palette.walk(), 1);
+            g.setFont(mono(11, false));
             g.setFill(palette.text());
-            g.fillText(Hex.u32(v), cx + 20, y + 10);
+            g.fillText(Hex.u32(v), cx + 10, y + 10);
         }
         // rounds table
-        y += 34;
+        y += 32;
         g.setFont(mono(12, true));
         g.setFill(palette.muted());
         g.fillText("step", x, y);
         g.fillText("a", x + 190, y);
         g.fillText("b", x + 290, y);
         g.fillText("c", x + 390, y);
-        y += 18;
+        y += 16;
         for (int i = 0; i < steps.size() && i < shown; i++) {
             Jhash.Step s = steps.get(i);
             boolean newest = fresh && i == shown - 1;
             if (newest) {
                 g.setFill(palette.highlight().deriveColor(0, 1, 1, 0.4));
-                g.fillRect(x - 4, y - 9, 500, 18);
+                g.fillRect(x - 4, y - 8, 500, 16);
             }
             String label = switch (s.kind()) {
                 case INITIAL -> "init 0xdeadbeef+len+seed";
@@ -114,11 +115,11 @@ public final class JhashView extends CanvasView {
             g.fillText(Hex.u32(s.state().b()), x + 290, y);
             g.setFill(s.kind() == Jhash.StepKind.FINAL ? palette.match() : palette.text());
             g.fillText(Hex.u32(s.state().c()), x + 390, y);
-            y += 18;
+            y += 16;
         }
         // result, on the right
         if (shown > steps.size()) {
-            double rx = 540;
+            double rx = Math.max(520, bx + 4 * 102 + 20);
             double ry = 84;
             int n = m.nBuckets();
             int bits = Integer.numberOfTrailingZeros(n);

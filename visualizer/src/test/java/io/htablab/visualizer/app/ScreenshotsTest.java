@@ -131,6 +131,31 @@ class ScreenshotsTest {
     }
 
     @Test
+    void moreScreenshots(FxRobot robot) throws Exception {
+        fxRun(() -> {
+            window.openSample("07-lru-no-common.hts");
+            window.playback().seek(after("update l u32:6", io.htablab.hashtab.htab.event.LruEvent.EvictAttempted.class,
+                    0));
+            window.sideTabs().getSelectionModel().select(1);
+        });
+        shot("10-lru-percpu");
+        fxRun(() -> {
+            window.load("cpus 2\ncreate s type=hash key=13 value=8 max=16 flags=zero_seed\n"
+                    + "update s 0102030405060708090a0b0c0d u64:1\n", "long key");
+            window.playback().seek(after("update s", BucketEvent.HashComputed.class, 0));
+            window.sideTabs().getSelectionModel().select(2);
+        });
+        shot("11-jhash-13-byte-key");
+        fxRun(() -> {
+            window.setFontScale(1.4);
+            window.openSample("01-hashing-and-seed.hts");
+            window.playback().seek(window.playback().timeline().size());
+        });
+        shot("12-classroom-zoom");
+        fxRun(() -> window.setFontScale(1));
+    }
+
+    @Test
     void largeMapStaysResponsiveAndCountsFrames(FxRobot robot) throws Exception {
         fxRun(() -> window.largeMapForTest(65_536));
         shot("08-large-map-65536");
