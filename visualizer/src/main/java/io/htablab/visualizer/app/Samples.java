@@ -68,8 +68,24 @@ public final class Samples {
         }
     }
 
-    /** "02-collisions-and-chains.hts" becomes "Collisions and chains". */
+    /** The sample's first comment line ("Collisions and chains"), else a title made from its file name. */
     public static String title(String name) {
+        try {
+            String first = read(name).lines().findFirst().orElse("");
+            if (first.startsWith("#")) {
+                String t = first.substring(1).strip().replaceFirst("[.:]$", "");
+                if (!t.isEmpty()) {
+                    return t;
+                }
+            }
+        } catch (IOException e) {
+            // fall back to the file name
+        }
+        return fileTitle(name);
+    }
+
+    /** "02-collisions-and-chains.hts" becomes "Collisions and chains". */
+    public static String fileTitle(String name) {
         String s = name.replaceFirst("\\.hts$", "").replaceFirst("^\\d+-", "").replace('-', ' ');
         return s.isEmpty() ? name : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }

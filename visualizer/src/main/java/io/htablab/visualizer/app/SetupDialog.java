@@ -49,6 +49,9 @@ public final class SetupDialog {
         RadioButton zero = new RadioButton("zero (zero_seed: same placement on every run)");
         RadioButton random = new RadioButton("random (like the kernel)");
         RadioButton chosen = new RadioButton("chosen:");
+        for (javafx.scene.control.Labeled l : List.of(noPrealloc, noCommon, zero, random, chosen)) {
+            l.setMnemonicParsing(false); // flag names contain underscores
+        }
         zero.setToggleGroup(seed);
         random.setToggleGroup(seed);
         chosen.setToggleGroup(seed);

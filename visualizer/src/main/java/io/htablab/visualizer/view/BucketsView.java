@@ -118,7 +118,9 @@ public final class BucketsView extends CanvasView {
             for (int i = 0; i < chain.length; i++) {
                 int e = chain[i];
                 double[] p = place(e, x, y);
+                g.setGlobalAlpha(appear(e));
                 drawElem(g, m, op, e, p[0], p[1], b);
+                g.setGlobalAlpha(1);
                 arrow(g, prevX + 2, y + NODE_H / 2, p[0] - 2, p[1] + NODE_H / 2, palette.line(), 1.4);
                 prevX = p[0] + NODE_W;
                 x += NODE_W + GAP;

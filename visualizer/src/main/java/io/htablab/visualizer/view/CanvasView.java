@@ -258,6 +258,17 @@ public abstract class CanvasView extends Region {
         return p;
     }
 
+    /**
+     * Opacity of element {@code id}: an element that was not drawn before this step fades in after the
+     * highlight phase; everything else is opaque.
+     */
+    protected double appear(long id) {
+        if (progress >= 1 || from.isEmpty() || from.containsKey(id)) {
+            return 1;
+        }
+        return ease(Math.max(0, Math.min(1, (progress - 0.25) / 0.6)));
+    }
+
     /** Whether the element was somewhere else before this step (it is moving). */
     protected boolean moving(long id, double x, double y) {
         double[] f = from.get(id);

@@ -114,6 +114,15 @@ public final class FreelistView extends CanvasView {
     }
 
     private void elem(GraphicsContext g, MapModel m, OpContext op, int e, double x, double y) {
+        g.setGlobalAlpha(appear(e));
+        try {
+            drawElem(g, m, op, e, x, y);
+        } finally {
+            g.setGlobalAlpha(1);
+        }
+    }
+
+    private void drawElem(GraphicsContext g, MapModel m, OpContext op, int e, double x, double y) {
         boolean hot = op.freelistElem() == e || op.unlinked() == e;
         box(g, x, y, W, H, palette.elem(e), hot ? palette.highlight() : palette.elemEdge(e), hot ? 3.5 * pulse()
                 : 1.2);
