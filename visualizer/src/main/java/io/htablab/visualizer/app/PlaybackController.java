@@ -39,6 +39,8 @@ public final class PlaybackController {
     private long fpsWindowStart;
     private int fpsFrames;
     private long totalFrames;
+    private long firstFrameNanos;
+    private long lastFrameNanos;
     private long renderNanos;
     private long renderCalls;
     private long maxRenderNanos;
@@ -60,6 +62,10 @@ public final class PlaybackController {
     }
 
     private void frame(long now) {
+        if (firstFrameNanos == 0) {
+            firstFrameNanos = now;
+        }
+        lastFrameNanos = now;
         totalFrames++;
         fpsFrames++;
         if (fpsWindowStart == 0) {
@@ -198,6 +204,11 @@ public final class PlaybackController {
     /** Animation frames per second, measured over the last second. */
     public ReadOnlyDoubleProperty fpsProperty() {
         return fps.getReadOnlyProperty();
+    }
+
+    /** Frames per second averaged over the controller's whole life. */
+    public double meanFps() {
+        return lastFrameNanos == firstFrameNanos ? 0 : (totalFrames - 1) * 1e9 / (lastFrameNanos - firstFrameNanos);
     }
 
     public long totalFrames() {

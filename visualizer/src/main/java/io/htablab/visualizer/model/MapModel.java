@@ -50,6 +50,9 @@ public final class MapModel {
 
     private LruModel lru;
 
+    /** Bumped by every change of chains (link, unlink, creation) and of values: cheap "did it change" checks. */
+    private long structureVersion;
+    private long valueVersion;
     private OpContext op = OpContext.IDLE;
     private ReaderState reader = ReaderState.NONE;
 
@@ -75,6 +78,8 @@ public final class MapModel {
         m.locks = new LinkedHashMap<>(locks);
         m.lru = lru == null ? null : lru.copy();
         m.op = op;
+        m.structureVersion = structureVersion;
+        m.valueVersion = valueVersion;
         m.reader = reader;
         m.anomalies = new ArrayList<>(anomalies);
         return m;
@@ -135,6 +140,7 @@ public final class MapModel {
             }
             System.arraycopy(v.bytes(), 0, now, v.offset(), v.bytes().length);
             elemValue[v.elem()] = now;
+            valueVersion++;
             op = op.withWritten(v.elem());
         } else if (e instanceof MapEvent.Error err) {
             op = op.withError(err.errno(), err.reason());
@@ -142,6 +148,8 @@ public final class MapModel {
     }
 
     private void create(MapEvent.MapCreated c) {
+        structureVersion++;
+        valueVersion++;
         geometry = c;
         count = 0;
         bucketHead = new int[c.nBuckets()];
@@ -202,6 +210,7 @@ public final class MapModel {
     }
 
     private void link(int bucket, int elem, byte[] key, int hash) {
+        structureVersion++;
         ensureElems(elem + 1);
         elemNext[elem] = bucketHead[bucket];
         bucketHead[bucket] = elem;
@@ -212,6 +221,7 @@ public final class MapModel {
     }
 
     private void unlink(int bucket, int elem) {
+        structureVersion++;
         if (bucketHead[bucket] == elem) {
             bucketHead[bucket] = elemNext[elem];
         } else {
@@ -446,6 +456,16 @@ public final class MapModel {
 
     public OpContext op() {
         return op;
+    }
+
+    /** Changes whenever a chain changes (views use it to skip redrawing what did not change). */
+    public long structureVersion() {
+        return structureVersion;
+    }
+
+    /** Changes whenever a value is written. */
+    public long valueVersion() {
+        return valueVersion;
     }
 
     public ReaderState reader() {

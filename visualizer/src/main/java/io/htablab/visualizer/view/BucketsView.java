@@ -47,6 +47,28 @@ public final class BucketsView extends CanvasView {
         return true;
     }
 
+    private String denseKey;
+
+    /** Dense mode: the grid only changes with the chains, the view and the theme; the ring moves by itself. */
+    @Override
+    protected boolean unchanged() {
+        MapModel m = map();
+        if (m == null || !m.exists() || m.nBuckets() <= DENSE_THRESHOLD) {
+            denseKey = null;
+            return false;
+        }
+        OpContext op = m.op();
+        String key = System.identityHashCode(m) + "/" + m.structureVersion() + "/" + panX + "/" + panY + "/" + zoom
+                + "/" + canvas.getWidth() + "x" + canvas.getHeight() + "/" + palette.dark() + "/"
+                + (op.hash() == null ? -1 : op.hash().bucket());
+        if (key.equals(denseKey)) {
+            placeRing();
+            return true;
+        }
+        denseKey = key;
+        return false;
+    }
+
     public BucketsView() {
         super("bucketsView", "Bucket array: each bucket heads a chain (hlist_nulls). New elements go to the head; "
                 + "the chain ends in a nulls marker that names its bucket. A lookup walks the chain comparing the "

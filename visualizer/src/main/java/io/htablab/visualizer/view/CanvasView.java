@@ -202,9 +202,20 @@ public abstract class CanvasView extends Region {
         }
     }
 
+    /**
+     * A view may answer true when what it would draw now equals what it drew last (the key it computes is
+     * unchanged): the canvas is then left alone, which saves the renderer a full repaint.
+     */
+    protected boolean unchanged() {
+        return false;
+    }
+
     public final void redraw() {
         if (!showing()) {
             dirty = true;
+            return;
+        }
+        if (!dirty && unchanged()) {
             return;
         }
         dirty = false;

@@ -24,6 +24,27 @@ public final class ValuesView extends CanvasView {
                 || m.op().last() instanceof io.htablab.hashtab.htab.event.BucketEvent.ElemLinked);
     }
 
+    private String lastKey;
+
+    @Override
+    protected boolean unchanged() {
+        MapModel m = map();
+        if (m == null || !m.exists()) {
+            lastKey = null;
+            return false;
+        }
+        OpContext op = m.op();
+        boolean hot = progress < 1 && animates();
+        String key = System.identityHashCode(m) + "/" + m.structureVersion() + "/" + m.valueVersion() + "/"
+                + m.count() + "/" + op.written() + "/" + op.linked() + "/" + world.cpu() + "/" + panX + "/" + panY
+                + "/" + zoom + "/" + canvas.getWidth() + "x" + canvas.getHeight() + "/" + palette.dark();
+        if (!hot && key.equals(lastKey)) {
+            return true;
+        }
+        lastKey = hot ? null : key;
+        return false;
+    }
+
     @Override
     protected void draw(GraphicsContext g, MapModel m) {
         var geo = m.geometry();
