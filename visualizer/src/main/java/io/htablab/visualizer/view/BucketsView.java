@@ -414,9 +414,12 @@ public final class BucketsView extends CanvasView {
             ringY = (y + cell / 2) * zoom - panY;
             ring.setStroke(palette.highlight().darker());
             placeRing();
+            // the label goes left of the ring when the ring is near the right edge
+            boolean left = (x + 120) * zoom - panX > getWidth();
+            double lx = left ? x - 100 : x + 14;
             g.setFill(palette.background().deriveColor(0, 1, 1, 0.85));
-            g.fillRoundRect(x + 14, y - 10, 90, 20, 8, 8);
-            text(g, "b" + b + " (" + len[b] + ")", x + 18, y, palette.text(), 12, true);
+            g.fillRoundRect(lx, y - 10, 90, 20, 8, 8);
+            text(g, "b" + b + " (" + len[b] + ")", lx + 4, y, palette.text(), 12, true);
         }
         hit(12, top, cols * cell, rows * cell, "One cell per bucket, coloured by chain length.");
         // the header stays in place while the grid pans under it
