@@ -1,0 +1,311 @@
+package io.htablab.hashtab.kernel;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The bpf(2) system call through JNA, with builders for the {@code union bpf_attr} layouts the hash
+ * family uses. Results follow the raw syscall convention: a non-negative value (often a new fd), or
+ * {@code -errno}.
+ *
+ * <p>Attribute buffers are sized to the last field each command reads and zero-filled, because the
+ * kernel refuses non-zero bytes after a command's last field.
+ */
+public final class Bpf {
+
+    // commands (uapi enum bpf_cmd)
+    public static final int BPF_MAP_CREATE = 0;
+    public static final int BPF_MAP_LOOKUP_ELEM = 1;
+    public static final int BPF_MAP_UPDATE_ELEM = 2;
+    public static final int BPF_MAP_DELETE_ELEM = 3;
+    public static final int BPF_MAP_GET_NEXT_KEY = 4;
+    public static final int BPF_PROG_LOAD = 5;
+    public static final int BPF_PROG_TEST_RUN = 10;
+    public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
+    public static final int BPF_MAP_LOOKUP_AND_DELETE_ELEM = 21;
+    public static final int BPF_MAP_LOOKUP_BATCH = 24;
+    public static final int BPF_MAP_LOOKUP_AND_DELETE_BATCH = 25;
+    public static final int BPF_MAP_UPDATE_BATCH = 26;
+    public static final int BPF_MAP_DELETE_BATCH = 27;
+
+    /** The helper's scratch map type; the hash types come from {@code MapType.uapiValue()}. */
+    public static final int BPF_MAP_TYPE_ARRAY = 2;
+    public static final int BPF_PROG_TYPE_SCHED_CLS = 3;
+
+    // sizes of the attr prefixes each command reads
+    static final int MAP_CREATE_ATTR_SIZE = 72;
+    static final int ELEM_ATTR_SIZE = 32;
+    static final int BATCH_ATTR_SIZE = 56;
+    static final int INFO_ATTR_SIZE = 16;
+    static final int PROG_LOAD_ATTR_SIZE = 72;
+    static final int TEST_RUN_ATTR_SIZE = 80;
+    /** The prefix of {@code struct bpf_map_info} the harness reads: type, id, key, value, max, flags, ... */
+    static final int MAP_INFO_SIZE = 40;
+    /** The kernel keeps 15 name bytes plus a NUL. */
+    static final int BPF_OBJ_NAME_LEN = 16;
+
+    private static final int RLIMIT_MEMLOCK = 8;
+
+    private final long syscallNumber;
+
+    private Bpf(long syscallNumber) {
+        this.syscallNumber = syscallNumber;
+    }
+
+    /**
+     * Binds libc and picks the bpf(2) number for this machine.
+     *
+     * @throws BpfUnavailableException when the architecture is unknown or libc cannot be bound
+     */
+    public static Bpf open() throws BpfUnavailableException {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        long nr = syscallNumber(arch);
+        if (nr < 0) {
+            throw new BpfUnavailableException("no bpf() system call number known for architecture '" + arch + "'");
+        }
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            throw new BpfUnavailableException("bpf() exists only on Linux (this is " + System.getProperty("os.name") + ")");
+        }
+        try {
+            // Touch the class so that its static Native.register runs here, where failure is reported.
+            LibC.sched_getcpu();
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw new BpfUnavailableException("cannot bind libc through JNA: " + e.getMessage());
+        }
+        return new Bpf(nr);
+    }
+
+    /** The bpf(2) number for a Java {@code os.arch} name, or -1 when unknown. */
+    public static long syscallNumber(String arch) {
+        return switch (arch) {
+            case "amd64", "x86_64" -> 321;
+            case "aarch64", "arm64", "riscv64", "loongarch64" -> 280;
+            case "s390x" -> 351;
+            case "ppc64le", "ppc64" -> 361;
+            default -> -1;
+        };
+    }
+
+    /** bpf(cmd, attr, attr.size()): the result, or {@code -errno}. */
+    public long call(int cmd, Memory attr) {
+        long r = LibC.syscall(syscallNumber, cmd, attr, attr.size());
+        if (r < 0) {
+            int errno = Native.getLastError();
+            return -(errno == 0 ? 22 : errno);
+        }
+        return r;
+    }
+
+    // ---------------------------------------------------------------- memory helpers
+
+    /** A zero-filled native buffer of at least one byte (JNA refuses empty ones). */
+    public static Memory zeroed(long size) {
+        Memory m = new Memory(Math.max(size, 1));
+        m.clear();
+        return m;
+    }
+
+    /** A native copy of {@code bytes}, at least {@code minSize} bytes long (zero-padded). */
+    public static Memory copyOf(byte[] bytes, long minSize) {
+        Memory m = zeroed(Math.max(bytes.length, minSize));
+        m.write(0, bytes, 0, bytes.length);
+        return m;
+    }
+
+    public static Memory copyOf(byte[] bytes) {
+        return copyOf(bytes, 0);
+    }
+
+    /** The address a pointer field of an attr holds; 0 for null. */
+    static long address(Pointer p) {
+        return p == null ? 0 : Pointer.nativeValue(p);
+    }
+
+    // ---------------------------------------------------------------- attr builders
+
+    /** BPF_MAP_CREATE: map_type 0, key_size 4, value_size 8, max_entries 12, map_flags 16, numa_node 24, map_name 28. */
+    public static Memory mapCreateAttr(int mapType, int keySize, int valueSize, int maxEntries, int mapFlags,
+                                       int numaNode, String mapName) {
+        Memory a = zeroed(MAP_CREATE_ATTR_SIZE);
+        a.setInt(0, mapType);
+        a.setInt(4, keySize);
+        a.setInt(8, valueSize);
+        a.setInt(12, maxEntries);
+        a.setInt(16, mapFlags);
+        a.setInt(24, numaNode);
+        if (mapName != null) {
+            byte[] name = mapName.getBytes(StandardCharsets.US_ASCII);
+            a.write(28, name, 0, Math.min(name.length, BPF_OBJ_NAME_LEN - 1));
+        }
+        return a;
+    }
+
+    /** Element commands: map_fd 0, key 8, value/next_key 16, flags 24. */
+    public static Memory elemAttr(int mapFd, Pointer key, Pointer value, long flags) {
+        Memory a = zeroed(ELEM_ATTR_SIZE);
+        a.setInt(0, mapFd);
+        a.setLong(8, address(key));
+        a.setLong(16, address(value));
+        a.setLong(24, flags);
+        return a;
+    }
+
+    /** Batch commands: in_batch 0, out_batch 8, keys 16, values 24, count 32, map_fd 36, elem_flags 40, flags 48. */
+    public static Memory batchAttr(Pointer inBatch, Pointer outBatch, Pointer keys, Pointer values, int count,
+                                   int mapFd, long elemFlags, long flags) {
+        Memory a = zeroed(BATCH_ATTR_SIZE);
+        a.setLong(0, address(inBatch));
+        a.setLong(8, address(outBatch));
+        a.setLong(16, address(keys));
+        a.setLong(24, address(values));
+        a.setInt(32, count);
+        a.setInt(36, mapFd);
+        a.setLong(40, elemFlags);
+        a.setLong(48, flags);
+        return a;
+    }
+
+    /** The batch attr's count as the kernel left it (a u32). */
+    public static long batchCount(Memory batchAttr) {
+        return Integer.toUnsignedLong(batchAttr.getInt(32));
+    }
+
+    /** BPF_OBJ_GET_INFO_BY_FD: bpf_fd 0, info_len 4, info 8. */
+    public static Memory objGetInfoAttr(int fd, Pointer info, int infoLen) {
+        Memory a = zeroed(INFO_ATTR_SIZE);
+        a.setInt(0, fd);
+        a.setInt(4, infoLen);
+        a.setLong(8, address(info));
+        return a;
+    }
+
+    /** BPF_PROG_LOAD: prog_type 0, insn_cnt 4, insns 8, license 16, log_level 24, log_size 28, log_buf 32. */
+    public static Memory progLoadAttr(int progType, Pointer insns, int insnCount, Pointer license,
+                                      int logLevel, Pointer logBuf, int logSize) {
+        Memory a = zeroed(PROG_LOAD_ATTR_SIZE);
+        a.setInt(0, progType);
+        a.setInt(4, insnCount);
+        a.setLong(8, address(insns));
+        a.setLong(16, address(license));
+        a.setInt(24, logLevel);
+        a.setInt(28, logSize);
+        a.setLong(32, address(logBuf));
+        return a;
+    }
+
+    /** BPF_PROG_TEST_RUN: prog_fd 0, retval 4, data_size_in 8, data_size_out 12, data_in 16, data_out 24. */
+    public static Memory progTestRunAttr(int progFd, Pointer dataIn, int dataSizeIn) {
+        Memory a = zeroed(TEST_RUN_ATTR_SIZE);
+        a.setInt(0, progFd);
+        a.setInt(8, dataSizeIn);
+        a.setLong(16, address(dataIn));
+        return a;
+    }
+
+    // ---------------------------------------------------------------- the commands
+
+    public long mapCreate(int mapType, int keySize, int valueSize, int maxEntries, int mapFlags, int numaNode,
+                          String mapName) {
+        return call(BPF_MAP_CREATE, mapCreateAttr(mapType, keySize, valueSize, maxEntries, mapFlags, numaNode, mapName));
+    }
+
+    public long mapLookupElem(int fd, Pointer key, Pointer value, long flags) {
+        return call(BPF_MAP_LOOKUP_ELEM, elemAttr(fd, key, value, flags));
+    }
+
+    public long mapUpdateElem(int fd, Pointer key, Pointer value, long flags) {
+        return call(BPF_MAP_UPDATE_ELEM, elemAttr(fd, key, value, flags));
+    }
+
+    public long mapDeleteElem(int fd, Pointer key) {
+        return call(BPF_MAP_DELETE_ELEM, elemAttr(fd, key, null, 0));
+    }
+
+    public long mapLookupAndDeleteElem(int fd, Pointer key, Pointer value, long flags) {
+        return call(BPF_MAP_LOOKUP_AND_DELETE_ELEM, elemAttr(fd, key, value, flags));
+    }
+
+    /** {@code key == null} asks for the first key. */
+    public long mapGetNextKey(int fd, Pointer key, Pointer nextKey) {
+        return call(BPF_MAP_GET_NEXT_KEY, elemAttr(fd, key, nextKey, 0));
+    }
+
+    /** Fills {@code info} (at least {@link #MAP_INFO_SIZE} bytes) with the map's bpf_map_info prefix. */
+    public long objGetInfoByFd(int fd, Memory info) {
+        return call(BPF_OBJ_GET_INFO_BY_FD, objGetInfoAttr(fd, info, (int) info.size()));
+    }
+
+    public long progLoad(int progType, byte[] insns, String license, Memory logBuf) {
+        Memory code = copyOf(insns);
+        Memory lic = copyOf((license + "\0").getBytes(StandardCharsets.US_ASCII));
+        return call(BPF_PROG_LOAD, progLoadAttr(progType, code, insns.length / BpfInsn.SIZE, lic,
+                logBuf == null ? 0 : 1, logBuf, logBuf == null ? 0 : (int) logBuf.size()));
+    }
+
+    public long progTestRun(int progFd, Memory packet) {
+        return call(BPF_PROG_TEST_RUN, progTestRunAttr(progFd, packet, (int) packet.size()));
+    }
+
+    // ---------------------------------------------------------------- process helpers
+
+    /** Closes a descriptor the harness opened; negative values (failed opens) are ignored. */
+    public static void closeFd(long fd) {
+        if (fd >= 0) {
+            LibC.close((int) fd);
+        }
+    }
+
+    /** The CPU the calling thread runs on, or -1. */
+    public static int schedGetcpu() {
+        return LibC.sched_getcpu();
+    }
+
+    private static final int CPU_SET_BYTES = 128;
+
+    /** Pins the calling thread to one CPU; 0 or the errno. */
+    public static int pinToCpu(int cpu) {
+        if (cpu < 0 || cpu >= CPU_SET_BYTES * 8) {
+            return 22;
+        }
+        Memory mask = zeroed(CPU_SET_BYTES);
+        mask.setByte(cpu / 8, (byte) (1 << (cpu % 8)));
+        return setAffinity(mask);
+    }
+
+    /** The calling thread's affinity mask, or null if it cannot be read. */
+    public static byte[] getAffinity() {
+        Memory mask = zeroed(CPU_SET_BYTES);
+        if (LibC.sched_getaffinity(0, CPU_SET_BYTES, mask) != 0) {
+            return null;
+        }
+        return mask.getByteArray(0, CPU_SET_BYTES);
+    }
+
+    /** Restores a mask from {@link #getAffinity()}; 0 or the errno. */
+    public static int setAffinity(byte[] mask) {
+        return setAffinity(copyOf(mask, CPU_SET_BYTES));
+    }
+
+    private static int setAffinity(Memory mask) {
+        return LibC.sched_setaffinity(0, mask.size(), mask) == 0 ? 0 : Native.getLastError();
+    }
+
+    /**
+     * Best effort: lifts RLIMIT_MEMLOCK, which kernels before 5.11 charge BPF maps to (newer ones use
+     * memory cgroups, and a refusal here changes nothing).
+     */
+    public static void raiseMemlockLimit() {
+        Memory rlim = zeroed(16);
+        rlim.setLong(0, -1L);   // RLIM_INFINITY, soft
+        rlim.setLong(8, -1L);   // RLIM_INFINITY, hard
+        try {
+            LibC.setrlimit(RLIMIT_MEMLOCK, rlim);
+        } catch (UnsatisfiedLinkError e) {
+            // nothing to do: maps will say ENOMEM/EPERM if the limit matters
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.htablab.hashtab.kernel;
+
+/**
+ * The hand-assembled SCHED_CLS programs behind {@code prog_lookup}, {@code prog_update} and
+ * {@code prog_delete}. Each talks to the map under test through a one-element ARRAY "scratch" map
+ * whose value is laid out as
+ * <pre>
+ *   [0, 8)          in: update flags        out: result (found flag, or the helper's return)
+ *   [8, 8+K8)       key
+ *   [8+K8, +V8)     value (in for update, out for lookup)
+ * </pre>
+ * with K8/V8 the key and value sizes rounded up to 8, so the harness writes the inputs with one
+ * syscall, runs the program with BPF_PROG_TEST_RUN and reads the result back with another.
+ */
+final class HelperPrograms {
+
+    static final int BPF_FUNC_MAP_LOOKUP_ELEM = 1;
+    static final int BPF_FUNC_MAP_UPDATE_ELEM = 2;
+    static final int BPF_FUNC_MAP_DELETE_ELEM = 3;
+
+    /** Stay well below the verifier's one-million-instruction limit. */
+    static final int MAX_PROGRAM_SLOTS = 900_000;
+
+    /** The result word a lookup program writes when the helper found the key. */
+    static final long LOOKUP_FOUND = 1;
+    static final long LOOKUP_MISSED = 0;
+
+    // registers with a fixed role in these programs
+    private static final int R0 = 0;
+    private static final int R1 = 1;
+    private static final int R2 = 2;
+    private static final int R3 = 3;
+    private static final int R4 = 4;
+    private static final int R6 = 6;
+    private static final int R7 = 7;
+    /** Holds the scratch value's address for the whole program. */
+    private static final int R_SCRATCH = 9;
+
+    enum Op { LOOKUP, UPDATE, DELETE }
+
+    private HelperPrograms() {
+    }
+
+    static int round8(int n) {
+        return (n + 7) & ~7;
+    }
+
+    static int keyOffset() {
+        return 8;
+    }
+
+    static int valueOffset(int keySize) {
+        return 8 + round8(keySize);
+    }
+
+    static int scratchSize(int keySize, int valueSize) {
+        return valueOffset(keySize) + round8(valueSize);
+    }
+
+    /** r9 = scratch, r1 = map, r2 = key: what every helper call starts with. */
+    private static BpfAssembler prologue(int mapFd, int scratchFd) {
+        return new BpfAssembler()
+                .ldMapValue(R_SCRATCH, scratchFd, 0)
+                .ldMapFd(R1, mapFd)
+                .movReg(R2, R_SCRATCH).addImm(R2, keyOffset());
+    }
+
+    /**
+     * The program for {@code op}, or null when the value is too large to copy within the verifier's
+     * instruction limit (lookup only).
+     */
+    static BpfAssembler build(Op op, int mapFd, int scratchFd, int keySize, int valueSize) {
+        BpfAssembler p = prologue(mapFd, scratchFd);
+        switch (op) {
+            case LOOKUP -> {
+                // found: copy the element's value into the scratch value, then result := 1
+                BpfAssembler found = new BpfAssembler()
+                        .movReg(R6, R0)
+                        .movReg(R7, R_SCRATCH).addImm(R7, valueOffset(keySize))
+                        .copy(R7, R6, R1, valueSize)
+                        .movImm(R1, (int) LOOKUP_FOUND).stx(8, R_SCRATCH, R1, 0)
+                        .movImm(R0, 0).exit();
+                if (found.length() > MAX_PROGRAM_SLOTS) {
+                    return null;
+                }
+                p.call(BPF_FUNC_MAP_LOOKUP_ELEM)
+                        .jeqImm(R0, 0, found.length())
+                        .append(found)
+                        .movImm(R1, (int) LOOKUP_MISSED).stx(8, R_SCRATCH, R1, 0)
+                        .movImm(R0, 0).exit();
+            }
+            case UPDATE -> p.movReg(R3, R_SCRATCH).addImm(R3, valueOffset(keySize))
+                    .ldx(8, R4, R_SCRATCH, 0)
+                    .call(BPF_FUNC_MAP_UPDATE_ELEM)
+                    .stx(8, R_SCRATCH, R0, 0)
+                    .movImm(R0, 0).exit();
+            case DELETE -> p.call(BPF_FUNC_MAP_DELETE_ELEM)
+                    .stx(8, R_SCRATCH, R0, 0)
+                    .movImm(R0, 0).exit();
+            default -> throw new IllegalArgumentException(String.valueOf(op));
+        }
+        return p;
+    }
+}
