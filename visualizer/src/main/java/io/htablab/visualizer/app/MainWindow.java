@@ -677,9 +677,20 @@ public final class MainWindow {
         }
     }
 
+    private static final int ECHO_LIMIT = 2000;
+
     private void echo(Session.Result r) {
         consoleOutput.getItems().add("› " + r.source());
-        consoleOutput.getItems().addAll(r.output());
+        if (r.output().size() > ECHO_LIMIT) {
+            consoleOutput.getItems().addAll(r.output().subList(0, ECHO_LIMIT));
+            consoleOutput.getItems().add("# … " + (r.output().size() - ECHO_LIMIT) + " more lines not shown");
+        } else {
+            consoleOutput.getItems().addAll(r.output());
+        }
+        if (session.lastRunRebased()) {
+            consoleOutput.getItems().add("# this statement produced more than " + Session.OP_EVENT_LIMIT
+                    + " events: its steps are not replayable; the timeline restarts after it");
+        }
         if (r.error() != null) {
             consoleOutput.getItems().add("  ↳ " + r.error());
         }

@@ -54,14 +54,33 @@ public final class Session implements AutoCloseable {
         interpreter = new Interpreter(backend);
     }
 
+    /**
+     * One statement may emit at most this many events with per-event history (a dump of a million-entry map
+     * emits tens of millions); beyond it the rest is folded without history and the timeline is rebased.
+     */
+    public static final int OP_EVENT_LIMIT = 200_000;
+    private int opEvents;
+    private boolean overflowed;
+
     private void accept(HtabEvent e) {
         TimelineEntry entry = new TimelineEntry(currentMap, currentActor, e, currentOp);
+        if (bulk == null && ++opEvents > OP_EVENT_LIMIT) {
+            bulk = timeline.foldTo(timeline.size());
+            overflowed = true;
+        }
         if (bulk != null) {
             bulk.apply(entry);
         } else {
             timeline.append(entry);
         }
     }
+
+    /** Whether the last statement overflowed {@link #OP_EVENT_LIMIT} and the history was rebased. */
+    public boolean lastRunRebased() {
+        return overflowedReported;
+    }
+
+    private boolean overflowedReported;
 
     public Timeline timeline() {
         return timeline;
@@ -108,6 +127,9 @@ public final class Session implements AutoCloseable {
         currentMap = mapOf(st);
         List<String> out = new ArrayList<>();
         String error = null;
+        opEvents = 0;
+        overflowed = false;
+        overflowedReported = false;
         try {
             interpreter.execute(st, out::add);
         } catch (ScenarioException | CpusMismatchException e) {
@@ -121,6 +143,13 @@ public final class Session implements AutoCloseable {
             recorded.add(c);
         }
         recorded.add(text);
+        if (overflowed) {
+            // too many events to keep: the state after the statement becomes the new start of the timeline
+            timeline.rebase(bulk);
+            bulk = null;
+            overflowedReported = true;
+            return new Result(text, out, null);
+        }
         timeline.addOp(text, comments, out, currentMap, Actor.MAIN, first, error != null);
         return new Result(text, out, error);
     }

@@ -153,6 +153,18 @@ class ScreenshotsTest {
         });
         shot("12-classroom-zoom");
         fxRun(() -> window.setFontScale(1));
+        fxRun(() -> {
+            window.openSample("06-lru-common.hts");
+            window.playback().seek(after("update l u32:3", io.htablab.hashtab.htab.event.LruEvent.NodeMoved.class, 0));
+            window.sideTabs().getSelectionModel().select(1);
+        });
+        shot("14-lru-harvest");
+        fxRun(() -> {
+            window.openSample("08-batch-cursors.hts");
+            window.playback().seek(after("lookup_and_delete_batch", BucketEvent.ElemUnlinked.class, 2));
+            window.sideTabs().getSelectionModel().select(0);
+        });
+        shot("15-batch-delete");
     }
 
     @Test

@@ -81,6 +81,42 @@ class SessionTest {
         }
     }
 
+    @Test
+    void aStatementWithTooManyEventsRebasesTheTimelineAndStaysExact() {
+        try (Session s = new Session(2)) {
+            s.run("create big type=hash key=4 value=4 max=65536 flags=zero_seed");
+            s.bulkFill("big", 65536);
+            Session.Result r = s.run("dump big"); // ~65k next_key + lookup walks: far beyond the limit
+            assertThat(r.output()).hasSize(65537);
+            assertThat(s.lastRunRebased()).isTrue();
+            assertThat(s.timeline().size()).isZero();
+            s.run("delete big u32:5");
+            assertThat(s.lastRunRebased()).isFalse();
+            assertThat(s.timeline().size()).isPositive();
+            assertMatchesEngine(s, "after a rebased dump");
+        }
+    }
+
+    @Test
+    void traceExportWritesOneJsonObjectPerEventOfEveryFamily() throws Exception {
+        try (Session s = new Session(2)) {
+            s.runScript(Samples.read("06-lru-common.hts"));
+            java.nio.file.Path f = java.nio.file.Files.createTempFile("trace", ".jsonl");
+            Exporter.jsonLines(s.timeline(), f);
+            List<String> lines = java.nio.file.Files.readAllLines(f);
+            assertThat(lines).hasSize(s.timeline().size());
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            java.util.Set<String> families = new java.util.HashSet<>();
+            for (String l : lines) {
+                var node = json.readTree(l);
+                assertThat(node.get("event").asText()).isNotEmpty();
+                families.add(node.get("family").asText());
+            }
+            assertThat(families).contains("MapEvent", "BucketEvent", "LruEvent");
+            assertThat(lines).anyMatch(l -> l.contains("\"event\":\"NodeMoved\"") && l.contains("\"to\":{"));
+        }
+    }
+
     static LongStream seeds() {
         return LongStream.range(1, 13);
     }
