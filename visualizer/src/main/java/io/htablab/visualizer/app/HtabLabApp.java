@@ -65,9 +65,9 @@ public final class HtabLabApp extends Application {
                         System.err.println("screenshot failed: " + ex);
                     }
                 }
-                System.out.printf("frames/s %.1f (last second %.1f); view redraw mean %.2f ms, max %.2f ms%n",
-                        w.playback().meanFps(), w.playback().fpsProperty().get(), w.playback().meanRenderMillis(),
-                        w.playback().maxRenderMillis());
+                System.out.printf("frames/s %.1f (last second %.1f); view redraw mean %.2f ms, max %.2f ms; "
+                        + "per second %s%n", w.playback().meanFps(), w.playback().fpsProperty().get(),
+                        w.playback().meanRenderMillis(), w.playback().maxRenderMillis(), w.playback().fpsHistory());
                 Platform.exit();
             });
             p.play();

@@ -108,6 +108,7 @@ public final class MainWindow {
         stage.setScene(scene);
         stage.setTitle(title);
         newSession(2);
+        Platform.runLater(bucketsView::requestFocus);
     }
 
     private static String css(String name) {
@@ -170,7 +171,8 @@ public final class MainWindow {
         view.getItems().addAll(guidedItem, darkItem, bigger, smaller, reset);
 
         Menu help = new Menu("_Help");
-        MenuItem keys = new MenuItem("Keys: Space play/pause · ←/→ step · Shift+←/→ by operation · Home/End");
+        MenuItem keys = new MenuItem("Keys: Space play/pause · ←/→ step · Shift+←/→ by operation · Home/End · "
+                + "Ctrl+L console · Esc leaves the console");
         help.getItems().add(keys);
         return new MenuBar(file, samples, map, view, help);
     }
@@ -317,6 +319,18 @@ public final class MainWindow {
                 }
             }
         });
+        consoleOutput.setOnMouseClicked(e -> {
+            Integer op = consoleOps.get(consoleOutput.getSelectionModel().getSelectedIndex());
+            if (op != null && op < session.timeline().ops().size()) {
+                playback.pause();
+                OpRecord rec = session.timeline().ops().get(op);
+                playback.seek(rec.firstEvent());
+                if (rec.eventCount() > 0) {
+                    playback.stepForward();
+                }
+            }
+        });
+        consoleOutput.setTooltip(new Tooltip("Click a statement to jump to its first step."));
         console.setId("console");
         console.setPromptText("type a .hts statement, e.g.  update h u32:7 u32:70   (Tab completes, ↑/↓ history)");
         console.setOnAction(e -> {
@@ -341,6 +355,9 @@ public final class MainWindow {
                 e.consume();
             } else if (e.getCode() == KeyCode.TAB) {
                 complete();
+                e.consume();
+            } else if (e.getCode() == KeyCode.ESCAPE) {
+                bucketsView.requestFocus(); // leave the console: Space and arrows drive playback again
                 e.consume();
             }
         });
@@ -578,6 +595,7 @@ public final class MainWindow {
         }
         session.timeline().addListener(this::timelineChanged);
         consoleOutput.getItems().clear();
+        consoleOps.clear();
         shownMap = null;
         timelineChanged();
         refresh(true);
@@ -679,7 +697,13 @@ public final class MainWindow {
 
     private static final int ECHO_LIMIT = 2000;
 
+    /** Console line index of each statement echo → its op in the timeline (click to jump there). */
+    private final java.util.Map<Integer, Integer> consoleOps = new java.util.HashMap<>();
+
     private void echo(Session.Result r) {
+        if (r.op() >= 0) {
+            consoleOps.put(consoleOutput.getItems().size(), r.op());
+        }
         consoleOutput.getItems().add("› " + r.source());
         if (r.output().size() > ECHO_LIMIT) {
             consoleOutput.getItems().addAll(r.output().subList(0, ECHO_LIMIT));

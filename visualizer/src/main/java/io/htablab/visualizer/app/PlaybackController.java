@@ -40,6 +40,7 @@ public final class PlaybackController {
     private int fpsFrames;
     private long totalFrames;
     private long firstFrameNanos;
+    private final List<Double> fpsHistory = new ArrayList<>();
     private long lastFrameNanos;
     private long renderNanos;
     private long renderCalls;
@@ -72,6 +73,7 @@ public final class PlaybackController {
             fpsWindowStart = now;
         } else if (now - fpsWindowStart >= 1_000_000_000L) {
             fps.set(fpsFrames * 1e9 / (now - fpsWindowStart));
+            fpsHistory.add(Math.round(fps.get() * 10) / 10.0);
             fpsFrames = 0;
             fpsWindowStart = now;
         }
@@ -204,6 +206,11 @@ public final class PlaybackController {
     /** Animation frames per second, measured over the last second. */
     public ReadOnlyDoubleProperty fpsProperty() {
         return fps.getReadOnlyProperty();
+    }
+
+    /** Frames per second of each second so far (for reports). */
+    public List<Double> fpsHistory() {
+        return List.copyOf(fpsHistory);
     }
 
     /** Frames per second averaged over the controller's whole life. */

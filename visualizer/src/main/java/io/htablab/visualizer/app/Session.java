@@ -29,7 +29,11 @@ import java.util.Locale;
 public final class Session implements AutoCloseable {
 
     /** What one statement printed. */
-    public record Result(String source, List<String> output, String error) {
+    public record Result(String source, List<String> output, String error, int op) {
+        public Result(String source, List<String> output, String error) {
+            this(source, output, error, -1);
+        }
+
         public boolean failed() {
             return error != null;
         }
@@ -118,8 +122,8 @@ public final class Session implements AutoCloseable {
         try {
             st = ScenarioParser.parseLine(text);
         } catch (ScenarioException e) {
-            timeline.addOp(text, comments, List.of("error EINVAL"), null, Actor.MAIN, first, true);
-            return new Result(text, List.of("error EINVAL"), e.getMessage());
+            int op = timeline.addOp(text, comments, List.of("error EINVAL"), null, Actor.MAIN, first, true);
+            return new Result(text, List.of("error EINVAL"), e.getMessage(), op);
         }
         if (st == null) {
             return new Result(text, List.of(), null);
@@ -150,8 +154,8 @@ public final class Session implements AutoCloseable {
             overflowedReported = true;
             return new Result(text, out, null);
         }
-        timeline.addOp(text, comments, out, currentMap, Actor.MAIN, first, error != null);
-        return new Result(text, out, error);
+        int op = timeline.addOp(text, comments, out, currentMap, Actor.MAIN, first, error != null);
+        return new Result(text, out, error, op);
     }
 
     /** Runs a whole scenario text: every statement with the comment lines written above it. */

@@ -65,7 +65,9 @@ public abstract class CanvasView extends Region {
             String t = hitText((e.getX() + panX) / zoom, (e.getY() + panY) / zoom);
             tooltip.setText(t == null ? baseHelp : t);
         });
+        setFocusTraversable(true);
         setOnMousePressed(e -> {
+            requestFocus(); // so Space and the arrows drive playback, not a text field
             dragX = e.getX();
             dragY = e.getY();
         });

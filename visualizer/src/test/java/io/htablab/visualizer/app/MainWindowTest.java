@@ -1,6 +1,7 @@
 package io.htablab.visualizer.app;
 
 import io.htablab.visualizer.model.MapModel;
+import io.htablab.visualizer.model.OpRecord;
 import io.htablab.visualizer.model.Timeline;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
@@ -171,6 +172,22 @@ class MainWindowTest {
         assertThat(m.type()).isEqualTo(io.htablab.hashtab.htab.MapType.LRU_PERCPU_HASH);
         assertThat(m.geometry().hashrnd()).isZero(); // "zero" seed is the default choice
         assertThat(ImageIO.read(shot.toFile()).getWidth()).isGreaterThan(200);
+    }
+
+    @Test
+    void clickingAStatementInTheConsoleJumpsToIt(FxRobot robot) throws Exception {
+        Timeline t = window.playback().timeline();
+        var list = robot.lookup("#consoleOutput").queryListView();
+        int line = fx(() -> list.getItems().indexOf("› delete h u32:12"));
+        assertThat(line).isPositive();
+        fxRun(() -> {
+            list.scrollTo(line);
+            list.getSelectionModel().select(line);
+        });
+        fxRun(() -> list.getOnMouseClicked().handle(null));
+        OpRecord op = fx(t::currentOp);
+        assertThat(op.source()).isEqualTo("delete h u32:12");
+        assertThat(fx(t::position)).isEqualTo(op.firstEvent() + 1);
     }
 
     @Test
