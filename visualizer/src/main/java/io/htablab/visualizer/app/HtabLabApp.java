@@ -44,7 +44,7 @@ public final class HtabLabApp extends Application {
             }
             w.playback().seek(0);
             w.playback().speedProperty().unbind();
-            w.playback().speedProperty().set(Double.parseDouble(System.getProperty("htablab.speed", "8")));
+            w.playback().speedProperty().set(Double.parseDouble(System.getProperty("htablab.speed", String.valueOf(PlaybackController.DEFAULT_SPEED))));
         }
         if (args.contains("--end")) {
             w.playback().seek(w.playback().timeline().size());
