@@ -222,7 +222,7 @@ final class HoverFeature {
         live.find(name).ifPresent(l -> {
             sb.append("**Loaded on this machine**: id ").append(l.id());
             if (l.entries() >= 0) {
-                sb.append(", ").append(l.entries()).append(" entries");
+                sb.append(", ").append(l.entriesAtLeast() ? "at least " : "").append(l.entries()).append(" entries");
             }
             sb.append(" of ").append(l.maxEntries());
             if (l.memlock() >= 0) {

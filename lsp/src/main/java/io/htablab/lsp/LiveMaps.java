@@ -1,10 +1,7 @@
 package io.htablab.lsp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.htablab.hashtab.kernel.LoadedMaps;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,30 +10,46 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Maps loaded in the kernel of the machine the server runs on, found by name.
  *
- * <p>Decision: read through {@code bpftool -j map show} / {@code bpftool -j map dump id N} until the project's
- * own bpf() harness exists; bpftool already does the BPF_MAP_GET_NEXT_ID / GET_INFO_BY_FD walk. Every call
- * runs on a background thread with a short timeout, results are cached for a few seconds, and a missing or
- * failing bpftool (no privilege, no binary) simply yields nothing. Requests never wait: {@link #find} answers
- * from the cache and schedules a refresh.
+ * <p>The facts come from the project's own bpf() harness ({@link LoadedMaps}: BPF_MAP_GET_NEXT_ID,
+ * a read-only BPF_MAP_GET_FD_BY_ID descriptor, BPF_OBJ_GET_INFO_BY_FD, fdinfo memlock, a GET_NEXT_KEY walk).
+ * Every refresh runs on a background thread, entry counting has a time budget, results are cached for a few
+ * seconds, and where bpf() is refused (no privilege, no bpf() in the kernel) nothing is found. Requests never
+ * wait: {@link #find} answers from the cache and schedules a refresh.
  */
 public class LiveMaps {
 
-    /** One loaded map; {@code entries} is -1 until counted. */
+    /**
+     * One loaded map; {@code entries} is -1 until counted, and a lower bound when {@code entriesAtLeast}
+     * (the count stopped early); {@code memlock} is -1 when unknown.
+     */
     public record LiveMap(long id, String name, String type, long keySize, long valueSize, long maxEntries,
-                          long memlock, long entries) {
+                          long memlock, long entries, boolean entriesAtLeast) {
+
+        public LiveMap(long id, String name, String type, long keySize, long valueSize, long maxEntries,
+                       long memlock, long entries) {
+            this(id, name, type, keySize, valueSize, maxEntries, memlock, entries, false);
+        }
     }
 
-    /** Where the facts come from (bpftool, or a fake in tests). */
+    /** An entry count; {@code atLeast} when counting stopped before the end of the map. */
+    public record Count(long entries, boolean atLeast) {
+    }
+
+    /** Where the facts come from (the kernel, or a fake in tests). */
     public interface Source {
         List<LiveMap> list() throws Exception;
 
         long countEntries(long id) throws Exception;
+
+        /** The count with its exactness; sources that always count to the end need not override it. */
+        default Count count(long id) throws Exception {
+            return new Count(countEntries(id), false);
+        }
     }
 
     /** Never finds anything (tests, the check command). */
@@ -63,9 +76,9 @@ public class LiveMaps {
         });
     }
 
-    /** bpftool from the PATH, cached for 3 seconds. */
-    public static LiveMaps bpftool() {
-        return new LiveMaps(new BpftoolSource(2000), 3000);
+    /** The running kernel through {@link LoadedMaps}: counts stop after 2 seconds, results are cached for 3. */
+    public static LiveMaps kernel() {
+        return new LiveMaps(new KernelSource(2000), 3000);
     }
 
     /** The loaded map called {@code name} as last seen (never blocks); schedules a refresh when stale. */
@@ -113,14 +126,15 @@ public class LiveMaps {
                 if (m.name() == null || !wanted.contains(m.name())) {
                     continue;
                 }
-                long entries = -1;
+                Count count = new Count(-1, false);
                 try {
-                    entries = source.countEntries(m.id());
+                    count = source.count(m.id());
                 } catch (Exception e) {
                     // counting is best effort
                 }
+                // several maps may share a name: the newest (highest id, listed last) wins
                 found.put(m.name(), new LiveMap(m.id(), m.name(), m.type(), m.keySize(), m.valueSize(),
-                        m.maxEntries(), m.memlock(), entries));
+                        m.maxEntries(), m.memlock(), count.entries(), count.atLeast()));
             }
             byName = Map.copyOf(found);
         } catch (Exception | LinkageError e) {
@@ -139,60 +153,37 @@ public class LiveMaps {
         }
     }
 
-    /** {@code bpftool -j}: JSON on stdout, killed after the timeout. */
-    static final class BpftoolSource implements Source {
-        private static final ObjectMapper JSON = new ObjectMapper();
-        private final long timeoutMillis;
+    /**
+     * The project's own bpf() harness: {@link LoadedMaps} walks the map ids, reads each map's info and
+     * fdinfo memlock on a read-only descriptor, and counts entries with GET_NEXT_KEY within a time budget.
+     * Where bpf() is refused it lists nothing.
+     */
+    static final class KernelSource implements Source {
+        private final long countBudgetMillis;
 
-        BpftoolSource(long timeoutMillis) {
-            this.timeoutMillis = timeoutMillis;
+        KernelSource(long countBudgetMillis) {
+            this.countBudgetMillis = countBudgetMillis;
         }
 
         @Override
-        public List<LiveMap> list() throws Exception {
-            JsonNode root = run("bpftool", "-j", "map", "show");
+        public List<LiveMap> list() {
             List<LiveMap> out = new ArrayList<>();
-            if (root != null && root.isArray()) {
-                for (JsonNode n : root) {
-                    out.add(new LiveMap(n.path("id").asLong(-1), n.path("name").asText(null), n.path("type").asText(null),
-                            n.path("bytes_key").asLong(-1), n.path("bytes_value").asLong(-1),
-                            n.path("max_entries").asLong(-1), n.path("bytes_memlock").asLong(-1), -1));
-                }
+            for (LoadedMaps.LoadedMap m : LoadedMaps.list()) {
+                out.add(new LiveMap(m.id(), m.name(), m.typeLabel(), m.keySize(), m.valueSize(), m.maxEntries(),
+                        LoadedMaps.memlock(m.id()), -1));
             }
             return out;
         }
 
         @Override
-        public long countEntries(long id) throws Exception {
-            JsonNode root = run("bpftool", "-j", "map", "dump", "id", Long.toString(id));
-            return root != null && root.isArray() ? root.size() : -1;
+        public long countEntries(long id) {
+            return count(id).entries();
         }
 
-        private JsonNode run(String... command) throws Exception {
-            Process p = new ProcessBuilder(command)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .redirectInput(ProcessBuilder.Redirect.PIPE)
-                    .start();
-            p.getOutputStream().close();
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-            Thread reader = new Thread(() -> {
-                try (InputStream in = p.getInputStream()) {
-                    in.transferTo(buffer);
-                } catch (Exception e) {
-                    // the process was killed
-                }
-            }, "bpftool-reader");
-            reader.setDaemon(true);
-            reader.start();
-            if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            reader.join(timeoutMillis);
-            if (p.exitValue() != 0) {
-                return null;
-            }
-            return JSON.readTree(buffer.toByteArray());
+        @Override
+        public Count count(long id) {
+            LoadedMaps.EntryCount c = LoadedMaps.countEntries(id, LoadedMaps.DEFAULT_COUNT_CAP, countBudgetMillis);
+            return new Count(c.count(), c.known() && !c.exact());
         }
     }
 }

@@ -41,7 +41,7 @@ public final class Main {
 
     /** Serves LSP until the input ends or the client sends "exit"; returns the exit status. */
     public static int runServer(InputStream in, OutputStream out) {
-        HtabLanguageService service = new HtabLanguageService(LspSettings.defaults(), LiveMaps.bpftool());
+        HtabLanguageService service = new HtabLanguageService(LspSettings.defaults(), LiveMaps.kernel());
         HtabLanguageServer server = new HtabLanguageServer(service, System::exit);
         Launcher<LanguageClient> launcher = launch(server, in, out);
         try {

@@ -48,7 +48,7 @@ class LiveMapsAndVisualizerTest {
         LiveMaps live = new LiveMaps(new LiveMaps.Source() {
             @Override
             public List<LiveMaps.LiveMap> list() throws Exception {
-                throw new java.io.IOException("bpftool: not found");
+                throw new java.io.IOException("bpf(): not permitted");
             }
 
             @Override

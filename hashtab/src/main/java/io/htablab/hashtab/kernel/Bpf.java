@@ -25,6 +25,8 @@ public final class Bpf {
     public static final int BPF_MAP_GET_NEXT_KEY = 4;
     public static final int BPF_PROG_LOAD = 5;
     public static final int BPF_PROG_TEST_RUN = 10;
+    public static final int BPF_MAP_GET_NEXT_ID = 12;
+    public static final int BPF_MAP_GET_FD_BY_ID = 14;
     public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
     public static final int BPF_MAP_LOOKUP_AND_DELETE_ELEM = 21;
     public static final int BPF_MAP_LOOKUP_BATCH = 24;
@@ -36,11 +38,16 @@ public final class Bpf {
     public static final int BPF_MAP_TYPE_ARRAY = 2;
     public static final int BPF_PROG_TYPE_SCHED_CLS = 3;
 
+    /** open_flags of BPF_MAP_GET_FD_BY_ID: a descriptor that may only read the map from user space. */
+    public static final int BPF_F_RDONLY = 0x8;
+
     // sizes of the attr prefixes each command reads
     static final int MAP_CREATE_ATTR_SIZE = 72;
     static final int ELEM_ATTR_SIZE = 32;
     static final int BATCH_ATTR_SIZE = 56;
     static final int INFO_ATTR_SIZE = 16;
+    static final int GET_NEXT_ID_ATTR_SIZE = 8;
+    static final int GET_FD_BY_ID_ATTR_SIZE = 12;
     static final int PROG_LOAD_ATTR_SIZE = 72;
     static final int TEST_RUN_ATTR_SIZE = 80;
     /** The prefix of {@code struct bpf_map_info} the harness reads: type, id, key, value, max, flags, ... */
@@ -183,6 +190,21 @@ public final class Bpf {
         return a;
     }
 
+    /** BPF_MAP_GET_NEXT_ID: start_id 0; the kernel writes next_id at 4. */
+    public static Memory getNextIdAttr(int startId) {
+        Memory a = zeroed(GET_NEXT_ID_ATTR_SIZE);
+        a.setInt(0, startId);
+        return a;
+    }
+
+    /** BPF_MAP_GET_FD_BY_ID: map_id 0, next_id 4 (unused), open_flags 8. */
+    public static Memory getFdByIdAttr(int mapId, int openFlags) {
+        Memory a = zeroed(GET_FD_BY_ID_ATTR_SIZE);
+        a.setInt(0, mapId);
+        a.setInt(8, openFlags);
+        return a;
+    }
+
     /** BPF_PROG_LOAD: prog_type 0, insn_cnt 4, insns 8, license 16, log_level 24, log_size 28, log_buf 32. */
     public static Memory progLoadAttr(int progType, Pointer insns, int insnCount, Pointer license,
                                       int logLevel, Pointer logBuf, int logSize) {
@@ -237,6 +259,21 @@ public final class Bpf {
     /** Fills {@code info} (at least {@link #MAP_INFO_SIZE} bytes) with the map's bpf_map_info prefix. */
     public long objGetInfoByFd(int fd, Memory info) {
         return call(BPF_OBJ_GET_INFO_BY_FD, objGetInfoAttr(fd, info, (int) info.size()));
+    }
+
+    /**
+     * The smallest loaded map id above {@code startId} (ids are u32; the result is their unsigned value),
+     * or {@code -ENOENT} past the last one.
+     */
+    public long mapGetNextId(long startId) {
+        Memory a = getNextIdAttr((int) startId);
+        long r = call(BPF_MAP_GET_NEXT_ID, a);
+        return r < 0 ? r : Integer.toUnsignedLong(a.getInt(4));
+    }
+
+    /** A new descriptor for the map with this id, opened with {@code openFlags} (e.g. {@link #BPF_F_RDONLY}). */
+    public long mapGetFdById(long mapId, int openFlags) {
+        return call(BPF_MAP_GET_FD_BY_ID, getFdByIdAttr((int) mapId, openFlags));
     }
 
     public long progLoad(int progType, byte[] insns, String license, Memory logBuf) {
