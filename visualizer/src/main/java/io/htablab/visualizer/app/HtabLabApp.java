@@ -44,7 +44,8 @@ public final class HtabLabApp extends Application {
             }
             w.playback().seek(0);
             w.playback().speedProperty().unbind();
-            w.playback().speedProperty().set(Double.parseDouble(System.getProperty("htablab.speed", String.valueOf(PlaybackController.DEFAULT_SPEED))));
+            String speed = System.getProperty("htablab.speed", String.valueOf(PlaybackController.DEFAULT_SPEED));
+            w.playback().speedProperty().set(Double.parseDouble(speed));
         }
         if (args.contains("--end")) {
             w.playback().seek(w.playback().timeline().size());
