@@ -205,7 +205,7 @@ public final class MainWindow {
         speedLabel.textProperty().bind(speedSlider.valueProperty().asString("%.2g ev/s"));
         speedLabel.setMinWidth(70);
         positionLabel.setId("positionLabel");
-        positionLabel.setMinWidth(150);
+        positionLabel.setMinWidth(190);
         mapChoice.setId("mapChoice");
         mapChoice.setTooltip(new Tooltip("Which map the views show"));
         mapChoice.setOnAction(e -> {
@@ -771,7 +771,9 @@ public final class MainWindow {
             scrubber.setMax(Math.max(1, t.size()));
             scrubber.setValue(t.position());
             scrubbing = false;
-            positionLabel.setText("event " + t.position() + " / " + t.size());
+            OpRecord cur = t.currentOp();
+            positionLabel.setText((cur == null ? "" : "op " + (cur.index() + 1) + "/" + t.ops().size() + " · ")
+                    + "event " + t.position() + "/" + t.size());
             updateCaption();
             if (t.position() > 0) {
                 eventLog.getSelectionModel().clearAndSelect(t.position() - 1);

@@ -1,6 +1,5 @@
 package io.htablab.visualizer.model;
 
-import io.htablab.hashtab.htab.Errno;
 import io.htablab.hashtab.htab.MapType;
 import io.htablab.hashtab.htab.event.BucketEvent;
 import io.htablab.hashtab.htab.event.FieldEvent;
@@ -513,10 +512,5 @@ public final class MapModel {
         }
         sb.append(op).append('\n').append(reader);
         return sb.toString();
-    }
-
-    @SuppressWarnings("unused")
-    private static boolean ok(Errno e) {
-        return e == Errno.OK;
     }
 }

@@ -282,12 +282,6 @@ public abstract class CanvasView extends Region {
         return ease(Math.max(0, Math.min(1, (progress - 0.25) / 0.6)));
     }
 
-    /** Whether the element was somewhere else before this step (it is moving). */
-    protected boolean moving(long id, double x, double y) {
-        double[] f = from.get(id);
-        return f != null && progress < 1 && (Math.abs(f[0] - x) > 0.5 || Math.abs(f[1] - y) > 0.5);
-    }
-
     protected static double ease(double t) {
         return t < 0.5 ? 4 * t * t * t : 1 - Math.pow(-2 * t + 2, 3) / 2;
     }
