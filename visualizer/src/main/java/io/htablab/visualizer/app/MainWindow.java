@@ -87,6 +87,7 @@ public final class MainWindow {
     private final Button playButton = new Button("Play");
     private final ComboBox<String> mapChoice = new ComboBox<>();
     private final TabPane sideTabs = new TabPane();
+    private final FlightOverlay flights = new FlightOverlay();
     private final Label raceStatus = new Label();
     private final CheckMenuItem guidedItem = new CheckMenuItem("Guided mode: pause after each operation");
     private String shownMap;
@@ -283,7 +284,9 @@ public final class MainWindow {
         }));
         SplitPane split = new SplitPane(left, sideTabs);
         split.setDividerPositions(0.6);
-        return split;
+        javafx.scene.layout.StackPane stack = new javafx.scene.layout.StackPane(split, flights);
+        stack.setId("views");
+        return stack;
     }
 
     private Tab tab(String name, Node content, String id) {
@@ -767,6 +770,7 @@ public final class MainWindow {
             for (CanvasView v : views) {
                 v.show(t.state(), shownMap, true, playback.progressProperty().get());
             }
+            planFlights(t);
             scrubbing = true;
             scrubber.setMax(Math.max(1, t.size()));
             scrubber.setValue(t.position());
@@ -790,7 +794,45 @@ public final class MainWindow {
                     v.setProgress(p);
                 }
             }
+            if (flights.hasFlights()) {
+                flights.draw(p);
+            }
         }
+    }
+
+    /**
+     * An element that changes view in this step (freelist or "in hand" to a bucket, bucket to a freelist)
+     * flies across on the overlay, so its identity can be followed.
+     */
+    private void planFlights(Timeline t) {
+        List<FlightOverlay.Flight> plan = new ArrayList<>();
+        TimelineEntry e = t.lastApplied();
+        double p = playback.progressProperty().get();
+        if (e != null && p < 1) {
+            HtabEvent ev = e.event();
+            int elem = -1;
+            CanvasView src = null;
+            CanvasView dst = null;
+            if (ev instanceof io.htablab.hashtab.htab.event.BucketEvent.ElemLinked l) {
+                elem = l.elem();
+                src = freelistView;
+                dst = bucketsView;
+            } else if (ev instanceof io.htablab.hashtab.htab.event.BucketEvent.ElemUnlinked u) {
+                elem = u.elem(); // leaves its chain for the freelist view's "in hand" row or an extra slot
+                src = bucketsView;
+                dst = freelistView;
+            }
+            if (elem >= 0) {
+                double[] a = src.sceneBoxBefore(elem);
+                double[] b = dst.sceneBoxNow(elem);
+                if (a != null && b != null) {
+                    plan.add(new FlightOverlay.Flight(elem, a, b));
+                    dst.setIncoming(elem);
+                }
+            }
+        }
+        flights.setFlights(plan);
+        flights.draw(plan.isEmpty() ? 1 : p);
     }
 
     /** Show the freelist or LRU tab when the current event is about them. */
@@ -909,6 +951,7 @@ public final class MainWindow {
         for (CanvasView v : views) {
             v.setPalette(on ? Palette.DARK : Palette.LIGHT);
         }
+        flights.setPalette(on ? Palette.DARK : Palette.LIGHT);
     }
 
     public void setFontScale(double s) {

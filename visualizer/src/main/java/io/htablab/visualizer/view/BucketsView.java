@@ -69,6 +69,11 @@ public final class BucketsView extends CanvasView {
         return false;
     }
 
+    @Override
+    public double[] boxSize(long id) {
+        return new double[] {NODE_W, NODE_H};
+    }
+
     public BucketsView() {
         super("bucketsView", "Bucket array: each bucket heads a chain (hlist_nulls). New elements go to the head; "
                 + "the chain ends in a nulls marker that names its bucket. A lookup walks the chain comparing the "

@@ -41,6 +41,15 @@ public abstract class CanvasView extends Region {
     private double dragY;
     private Map<Long, double[]> from = new HashMap<>();
     private Map<Long, double[]> drawn = new HashMap<>();
+    /** Where each element sits in the current state (content coordinates), for flights between views. */
+    private Map<Long, double[]> targets = new HashMap<>();
+    private final java.util.Set<Long> incoming = new java.util.HashSet<>();
+
+    /** Element {@code id} arrives by a flight in this step: it stays hidden here until the flight lands. */
+    public void setIncoming(long id) {
+        incoming.add(id);
+        redraw();
+    }
     private final List<Hit> hits = new ArrayList<>();
     private final Tooltip tooltip = new Tooltip();
     /** Width and height of the drawn content at zoom 1 (for pan limits). */
@@ -137,6 +146,8 @@ public abstract class CanvasView extends Region {
         if (newStep) {
             from = drawn;
             drawn = new HashMap<>();
+            targets = new HashMap<>();
+            incoming.clear();
         }
         redraw();
     }
@@ -265,6 +276,7 @@ public abstract class CanvasView extends Region {
             p = new double[] {f[0] + (x - f[0]) * e, f[1] + (y - f[1]) * e};
         }
         drawn.put(id, new double[] {x, y});
+        targets.put(id, new double[] {x, y});
         if (progress < 1) {
             drawn.put(id, p);
         }
@@ -276,10 +288,42 @@ public abstract class CanvasView extends Region {
      * highlight phase; everything else is opaque.
      */
     protected double appear(long id) {
+        if (progress < 1 && incoming.contains(id)) {
+            return 0; // it is flying in on the overlay
+        }
         if (progress >= 1 || from.isEmpty() || from.containsKey(id)) {
             return 1;
         }
         return ease(Math.max(0, Math.min(1, (progress - 0.25) / 0.6)));
+    }
+
+    /** Width and height of element {@code id}'s box in this view. */
+    public double[] boxSize(long id) {
+        return new double[] {54, 34};
+    }
+
+    /** Element {@code id}'s box before this step, in scene coordinates (x, y, w, h), or null if not drawn. */
+    public double[] sceneBoxBefore(long id) {
+        return sceneBox(from.get(id), id);
+    }
+
+    /** Element {@code id}'s box in the current state, in scene coordinates, or null if not drawn. */
+    public double[] sceneBoxNow(long id) {
+        return sceneBox(targets.get(id), id);
+    }
+
+    private double[] sceneBox(double[] p, long id) {
+        if (p == null || !showing()) {
+            return null;
+        }
+        double[] size = boxSize(id);
+        double sx = p[0] * zoom - panX;
+        double sy = p[1] * zoom - panY;
+        if (sx + size[0] * zoom < 0 || sy + size[1] * zoom < 0 || sx > getWidth() || sy > getHeight()) {
+            return null; // scrolled out of sight
+        }
+        javafx.geometry.Point2D s = localToScene(sx, sy);
+        return new double[] {s.getX(), s.getY(), size[0] * zoom, size[1] * zoom};
     }
 
     protected static double ease(double t) {

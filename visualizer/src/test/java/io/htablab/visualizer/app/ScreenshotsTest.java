@@ -168,6 +168,24 @@ class ScreenshotsTest {
     }
 
     @Test
+    void anElementFliesFromTheFreelistToItsBucket(FxRobot robot) throws Exception {
+        fxRun(() -> {
+            window.openSample("04-freelist-reuse.hts");
+            window.sideTabs().getSelectionModel().select(0);
+            window.playback().speedProperty().unbind();
+            window.playback().speedProperty().set(0.4);
+            window.playback().seek(after("update h u32:2", BucketEvent.ElemLinked.class, 0) - 1);
+            window.playback().stepForward();
+        });
+        Thread.sleep(1700); // 2.5 s per step: the flight is under way
+        double p = fx(() -> window.playback().progressProperty().get());
+        Path f = shot("16-flight-freelist-to-bucket");
+        assertThat(p).isBetween(0.2, 0.99);
+        assertThat(fx(() -> robot.lookup("#flightOverlay").tryQuery().isPresent())).isTrue();
+        assertThat(f).exists();
+    }
+
+    @Test
     void largeMapStaysResponsiveAndCountsFrames(FxRobot robot) throws Exception {
         fxRun(() -> window.largeMapForTest(65_536));
         shot("08-large-map-65536");
