@@ -1,0 +1,1092 @@
+package io.htablab.visualizer.app;
+
+import io.htablab.hashtab.htab.event.HtabEvent;
+import io.htablab.visualizer.model.EventText;
+import io.htablab.visualizer.model.Hex;
+import io.htablab.visualizer.model.MapModel;
+import io.htablab.visualizer.model.OpRecord;
+import io.htablab.visualizer.model.ReaderState;
+import io.htablab.visualizer.model.Timeline;
+import io.htablab.visualizer.model.TimelineEntry;
+import io.htablab.visualizer.view.BucketsView;
+import io.htablab.visualizer.view.CanvasView;
+import io.htablab.visualizer.view.FreelistView;
+import io.htablab.visualizer.view.JhashView;
+import io.htablab.visualizer.view.LruView;
+import io.htablab.visualizer.view.Palette;
+import io.htablab.visualizer.view.ValuesView;
+import javafx.application.Platform;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.Separator;
+import javafx.scene.control.Slider;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TextInputControl;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The main window: menus, playback bar, the views, the guided caption and the console. */
+public final class MainWindow {
+    private final Stage stage;
+    private final BorderPane root = new BorderPane();
+    private final Scene scene;
+    private Session session;
+    private PlaybackController playback;
+
+    private final JhashView jhashView = new JhashView();
+    private final BucketsView bucketsView = new BucketsView();
+    private final FreelistView freelistView = new FreelistView();
+    private final LruView lruView = new LruView();
+    private final ValuesView valuesView = new ValuesView();
+    private final List<CanvasView> views = List.of(jhashView, bucketsView, freelistView, lruView, valuesView);
+    private final ListView<Integer> eventLog = new ListView<>();
+    private final ObservableList<Integer> eventItems = FXCollections.observableArrayList();
+    private final ListView<String> consoleOutput = new ListView<>();
+    private final TextField console = new TextField();
+    private final List<String> history = new ArrayList<>();
+    private int historyIndex;
+    private final Label caption = new Label();
+    private final Label positionLabel = new Label();
+    private final Label fpsLabel = new Label();
+    private final Slider scrubber = new Slider(0, 0, 0);
+    private final Slider speedSlider = new Slider(0.25, 20, PlaybackController.DEFAULT_SPEED);
+    private final Button playButton = new Button("Play");
+    private final ComboBox<String> mapChoice = new ComboBox<>();
+    private final TabPane sideTabs = new TabPane();
+    private final FlightOverlay flights = new FlightOverlay();
+    private final Label raceStatus = new Label();
+    private final CheckMenuItem guidedItem = new CheckMenuItem("Guided mode: pause after each operation");
+    private String shownMap;
+    private boolean dark;
+    private double fontScale = 1;
+    private boolean scrubbing;
+    private String title = "htab-lab";
+
+    public MainWindow(Stage stage) {
+        this.stage = stage;
+        root.setId("root");
+        root.setTop(new VBox(menuBar(), playbackBar()));
+        root.setCenter(center());
+        root.setBottom(bottom());
+        var screen = javafx.stage.Screen.getPrimary().getVisualBounds();
+        scene = new Scene(root, Math.min(1440, screen.getWidth()), Math.min(900, screen.getHeight()));
+        scene.getStylesheets().add(css("light.css"));
+        installShortcuts();
+        stage.setScene(scene);
+        stage.setTitle(title);
+        newSession(2);
+        Platform.runLater(bucketsView::requestFocus);
+    }
+
+    private static String css(String name) {
+        return MainWindow.class.getResource(name).toExternalForm();
+    }
+
+    // ------------------------------------------------------------------ layout
+
+    private MenuBar menuBar() {
+        Menu file = new Menu("_File");
+        MenuItem open = new MenuItem("Open scenario…");
+        open.setAccelerator(KeyCombination.keyCombination("Shortcut+O"));
+        open.setOnAction(e -> chooseAndOpen());
+        MenuItem save = new MenuItem("Save session as .hts…");
+        save.setAccelerator(KeyCombination.keyCombination("Shortcut+S"));
+        save.setOnAction(e -> chooseAndSave());
+        MenuItem png = new MenuItem("Export view as PNG…");
+        png.setOnAction(e -> choosePng());
+        MenuItem trace = new MenuItem("Export event trace (JSON Lines)…");
+        trace.setOnAction(e -> chooseTrace());
+        MenuItem quit = new MenuItem("Quit");
+        quit.setOnAction(e -> Platform.exit());
+        file.getItems().addAll(open, save, new javafx.scene.control.SeparatorMenuItem(), png, trace,
+                new javafx.scene.control.SeparatorMenuItem(), quit);
+
+        Menu samples = new Menu("_Samples");
+        samples.setId("samplesMenu");
+        for (String s : Samples.list()) {
+            MenuItem item = new MenuItem(Samples.title(s));
+            item.setId("sample-" + s.replace(".hts", ""));
+            item.setOnAction(e -> openSample(s));
+            samples.getItems().add(item);
+        }
+
+        Menu map = new Menu("_Map");
+        MenuItem create = new MenuItem("New map…");
+        create.setAccelerator(KeyCombination.keyCombination("Shortcut+N"));
+        create.setOnAction(e -> SetupDialog.show(stage, this));
+        MenuItem fill = new MenuItem("Large map: fill 65,536 keys");
+        fill.setOnAction(e -> largeMap(65_536));
+        MenuItem fillM = new MenuItem("Large map: fill 1,048,576 keys");
+        fillM.setOnAction(e -> largeMap(1_048_576));
+        map.getItems().addAll(create, fill, fillM);
+
+        Menu view = new Menu("_View");
+        CheckMenuItem darkItem = new CheckMenuItem("Dark theme");
+        darkItem.setOnAction(e -> setDark(darkItem.isSelected()));
+        MenuItem bigger = new MenuItem("Larger (classroom)");
+        bigger.setAccelerator(KeyCombination.keyCombination("Shortcut+PLUS"));
+        bigger.setOnAction(e -> setFontScale(fontScale * 1.2));
+        MenuItem smaller = new MenuItem("Smaller");
+        smaller.setAccelerator(KeyCombination.keyCombination("Shortcut+MINUS"));
+        smaller.setOnAction(e -> setFontScale(fontScale / 1.2));
+        MenuItem reset = new MenuItem("Reset zoom");
+        reset.setAccelerator(KeyCombination.keyCombination("Shortcut+0"));
+        reset.setOnAction(e -> setFontScale(1));
+        guidedItem.setId("guidedItem");
+        guidedItem.setSelected(true);
+        guidedItem.setOnAction(e -> playback.guidedProperty().set(guidedItem.isSelected()));
+        view.getItems().addAll(guidedItem, darkItem, bigger, smaller, reset);
+
+        Menu help = new Menu("_Help");
+        MenuItem keys = new MenuItem("Keys: Space play/pause · ←/→ step · Shift+←/→ by operation · Home/End · "
+                + "Ctrl+L console · Esc leaves the console");
+        help.getItems().add(keys);
+        return new MenuBar(file, samples, map, view, help);
+    }
+
+    private ToolBar playbackBar() {
+        Button home = button("|◀◀", "Start (Home)", "homeButton", () -> playback.seek(0));
+        Button opBack = button("◀◀", "Back one operation (Shift+←)", "opBackButton", () -> playback.stepOpBack());
+        Button back = button("◀", "Back one event (←)", "backButton", () -> playback.stepBack());
+        playButton.setId("playButton");
+        playButton.setTooltip(new Tooltip("Play / pause (Space)"));
+        playButton.setOnAction(e -> playback.togglePlay());
+        Button fwd = button("▶", "Forward one event (→)", "forwardButton", () -> playback.stepForward());
+        Button opFwd = button("▶▶", "Forward one operation (Shift+→)", "opForwardButton",
+                () -> playback.stepOpForward());
+        Button end = button("▶▶|", "End (End)", "endButton", () -> playback.seek(playback.timeline().size()));
+        scrubber.setId("scrubber");
+        scrubber.setTooltip(new Tooltip("Timeline: drag to any event"));
+        HBox.setHgrow(scrubber, Priority.ALWAYS);
+        scrubber.setMaxWidth(Double.MAX_VALUE);
+        scrubber.valueProperty().addListener((o, a, b) -> {
+            if (!scrubbing && playback != null && b.intValue() != playback.timeline().position()) {
+                playback.pause();
+                playback.seek(b.intValue());
+            }
+        });
+        speedSlider.setId("speedSlider");
+        speedSlider.setPrefWidth(140);
+        speedSlider.setTooltip(new Tooltip("Speed: events per second"));
+        Label speedLabel = new Label();
+        speedLabel.textProperty().bind(speedSlider.valueProperty().asString("%.2g ev/s"));
+        speedLabel.setMinWidth(70);
+        positionLabel.setId("positionLabel");
+        positionLabel.setMinWidth(190);
+        mapChoice.setId("mapChoice");
+        mapChoice.setTooltip(new Tooltip("Which map the views show"));
+        mapChoice.setOnAction(e -> {
+            if (mapChoice.getValue() != null) {
+                shownMap = mapChoice.getValue();
+                rebuildOpFields();
+                refresh(true);
+            }
+        });
+        fpsLabel.setId("fpsLabel");
+        fpsLabel.getStyleClass().add("muted");
+        return new ToolBar(home, opBack, back, playButton, fwd, opFwd, end, new Separator(), positionLabel,
+                scrubber, new Separator(), new Label("speed"), speedSlider, speedLabel, new Separator(),
+                new Label("map"), mapChoice, fpsLabel);
+    }
+
+    private Button button(String text, String tip, String id, Runnable r) {
+        Button b = new Button(text);
+        b.setId(id);
+        b.setTooltip(new Tooltip(tip));
+        b.setOnAction(e -> r.run());
+        b.setFocusTraversable(false);
+        return b;
+    }
+
+    private Node center() {
+        jhashView.setPrefHeight(250);
+        jhashView.setMinHeight(120);
+        SplitPane left = new SplitPane(jhashView, bucketsView);
+        left.setOrientation(Orientation.VERTICAL);
+        left.setDividerPositions(0.33);
+
+        eventLog.setId("eventLog");
+        eventLog.setItems(eventItems);
+        eventLog.setCellFactory(lv -> new ListCell<>() {
+            @Override
+            protected void updateItem(Integer i, boolean empty) {
+                super.updateItem(i, empty);
+                getStyleClass().removeAll("log-future", "log-op");
+                if (empty || i == null || session == null || i >= session.timeline().size()) {
+                    setText(null);
+                    setTooltip(null);
+                    return;
+                }
+                TimelineEntry e = session.timeline().entry(i);
+                setText(String.format("%5d  %s%s", i + 1, e.actor() == io.htablab.visualizer.model.Actor.READER
+                        ? "[reader] " : "", EventText.brief(e.event())));
+                Tooltip tip = new Tooltip(EventText.explain(e.event()));
+                tip.setWrapText(true);
+                tip.setMaxWidth(420);
+                setTooltip(tip);
+                if (i >= session.timeline().position()) {
+                    getStyleClass().add("log-future");
+                }
+            }
+        });
+        eventLog.setOnMouseClicked(e -> {
+            Integer i = eventLog.getSelectionModel().getSelectedItem();
+            if (i != null && e.getClickCount() >= 1) {
+                playback.pause();
+                playback.seek(i + 1);
+            }
+        });
+        eventLog.setTooltip(new Tooltip("Every engine event; the highlighted line is the last one applied. Click "
+                + "a line to jump there."));
+
+        sideTabs.setId("sideTabs");
+        sideTabs.getTabs().addAll(tab("Freelists", freelistView, "freelistTab"), tab("LRU", lruView, "lruTab"),
+                tab("Values", valuesView, "valuesTab"), tab("Events", eventLog, "eventsTab"),
+                tab("Nulls race", racePane(), "raceTab"), tab("Operations", opForm(), "opsTab"));
+        sideTabs.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> Platform.runLater(() -> {
+            for (CanvasView v : views) {
+                v.redrawIfDirty();
+            }
+        }));
+        SplitPane split = new SplitPane(left, sideTabs);
+        split.setDividerPositions(0.6);
+        javafx.scene.layout.StackPane stack = new javafx.scene.layout.StackPane(split, flights);
+        stack.setId("views");
+        return stack;
+    }
+
+    private Tab tab(String name, Node content, String id) {
+        Tab t = new Tab(name, content);
+        t.setId(id);
+        t.setClosable(false);
+        return t;
+    }
+
+    private Node bottom() {
+        caption.setId("caption");
+        caption.setWrapText(true);
+        caption.getStyleClass().add("caption");
+        caption.setMaxWidth(Double.MAX_VALUE);
+        caption.setMinHeight(76);
+        caption.setAlignment(Pos.TOP_LEFT);
+        consoleOutput.setId("consoleOutput");
+        consoleOutput.setPrefHeight(130);
+        consoleOutput.setCellFactory(lv -> new ListCell<>() {
+            @Override
+            protected void updateItem(String s, boolean empty) {
+                super.updateItem(s, empty);
+                getStyleClass().removeAll("console-error", "console-input", "console-comment");
+                setText(empty ? null : s);
+                if (!empty && s != null) {
+                    if (s.startsWith("› ")) {
+                        getStyleClass().add("console-input");
+                    } else if (s.startsWith("error") || s.startsWith("  ↳")) {
+                        getStyleClass().add("console-error");
+                    } else if (s.startsWith("#")) {
+                        getStyleClass().add("console-comment");
+                    }
+                }
+            }
+        });
+        consoleOutput.setOnMouseClicked(e -> {
+            Integer op = consoleOps.get(consoleOutput.getSelectionModel().getSelectedIndex());
+            if (op != null && op < session.timeline().ops().size()) {
+                playback.pause();
+                OpRecord rec = session.timeline().ops().get(op);
+                playback.seek(rec.firstEvent());
+                if (rec.eventCount() > 0) {
+                    playback.stepForward();
+                }
+            }
+        });
+        consoleOutput.setTooltip(new Tooltip("Click a statement to jump to its first step."));
+        console.setId("console");
+        console.setPromptText("type a .hts statement, e.g.  update h u32:7 u32:70   (Tab completes, ↑/↓ history)");
+        console.setOnAction(e -> {
+            String text = console.getText();
+            if (!text.isBlank()) {
+                history.add(text);
+                historyIndex = history.size();
+                console.clear();
+                runFromConsole(text);
+            }
+        });
+        console.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.UP && !history.isEmpty()) {
+                historyIndex = Math.max(0, historyIndex - 1);
+                console.setText(history.get(historyIndex));
+                console.end();
+                e.consume();
+            } else if (e.getCode() == KeyCode.DOWN && !history.isEmpty()) {
+                historyIndex = Math.min(history.size(), historyIndex + 1);
+                console.setText(historyIndex == history.size() ? "" : history.get(historyIndex));
+                console.end();
+                e.consume();
+            } else if (e.getCode() == KeyCode.TAB) {
+                complete();
+                e.consume();
+            } else if (e.getCode() == KeyCode.ESCAPE) {
+                bucketsView.requestFocus(); // leave the console: Space and arrows drive playback again
+                e.consume();
+            }
+        });
+        Label prompt = new Label("hts›");
+        prompt.getStyleClass().add("prompt");
+        HBox input = new HBox(6, prompt, console);
+        input.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(console, Priority.ALWAYS);
+        VBox box = new VBox(4, caption, consoleOutput, input);
+        box.setPadding(new Insets(4, 8, 8, 8));
+        box.getStyleClass().add("bottom");
+        return box;
+    }
+
+    private void complete() {
+        String text = console.getText();
+        List<String> options = session.complete(text);
+        if (options.isEmpty()) {
+            return;
+        }
+        String[] words = text.split(" ", -1);
+        String last = words[words.length - 1];
+        String prefix = text.substring(0, text.length() - last.length());
+        if (options.size() == 1) {
+            String o = options.get(0);
+            console.setText(prefix + o + (o.endsWith("=") || o.endsWith(":") ? "" : " "));
+        } else {
+            String common = options.get(0);
+            for (String o : options) {
+                int i = 0;
+                while (i < common.length() && i < o.length() && common.charAt(i) == o.charAt(i)) {
+                    i++;
+                }
+                common = common.substring(0, i);
+            }
+            console.setText(prefix + common);
+            consoleOutput.getItems().add("  " + String.join("  ", options));
+            consoleOutput.scrollTo(consoleOutput.getItems().size() - 1);
+        }
+        console.end();
+    }
+
+    private final VBox opFields = new VBox(6);
+    private java.util.function.Supplier<String> opKey = () -> "u32:7";
+    private java.util.function.Supplier<String> opValue = () -> "u32:70";
+    private String opFieldsFor = "";
+
+    private Node opForm() {
+        VBox box = new VBox(8);
+        box.setPadding(new Insets(12));
+        Label help = new Label("Common operations on the shown map. Keys and values use the scenario syntax: "
+                + "u32:7, u64:1, u32:1+u32:2 for a struct of two u32 fields, raw hex 0100000002000000; per-CPU "
+                + "values: u64:1|u64:2. Maps created from C declarations (Map → New map…) get one field per "
+                + "struct member.");
+        help.setWrapText(true);
+        HBox ops1 = new HBox(6);
+        HBox ops2 = new HBox(6);
+        for (String op : List.of("update", "lookup", "delete", "lookup_and_delete")) {
+            Button b = new Button(op);
+            b.setId("op-" + op);
+            b.setOnAction(e -> runOp(op));
+            ops1.getChildren().add(b);
+        }
+        for (String op : List.of("prog_lookup", "prog_update", "prog_delete", "next_key", "dump")) {
+            Button b = new Button(op);
+            b.setId("op-" + op);
+            b.setOnAction(e -> runOp(op));
+            ops2.getChildren().add(b);
+        }
+        HBox cpuRow = new HBox(6, new Label("run on CPU"));
+        cpuRow.setAlignment(Pos.CENTER_LEFT);
+        for (int c = 0; c < 4; c++) {
+            int cpu = c;
+            Button b = new Button(Integer.toString(c));
+            b.setOnAction(e -> runFromConsole("cpu " + cpu));
+            cpuRow.getChildren().add(b);
+        }
+        rebuildOpFields();
+        box.getChildren().addAll(help, opFields, ops1, ops2, cpuRow);
+        javafx.scene.control.ScrollPane sp = new javafx.scene.control.ScrollPane(box);
+        sp.setFitToWidth(true);
+        return sp;
+    }
+
+    /** Plain key/value fields, or struct forms when the shown map came from C declarations. */
+    private void rebuildOpFields() {
+        String want = String.valueOf(shownMap) + "/" + cMaps.containsKey(shownMap);
+        if (want.equals(opFieldsFor)) {
+            return;
+        }
+        opFieldsFor = want;
+        opFields.getChildren().clear();
+        io.htablab.hashtab.cfront.MapDefinition def = shownMap == null ? null : cMaps.get(shownMap);
+        if (def != null && def.keyType() != null) {
+            StructForm k = new StructForm("key", def.keyType());
+            k.setId("keyForm");
+            opFields.getChildren().add(k);
+            opKey = k::hex;
+        } else {
+            TextField key = new TextField("u32:7");
+            key.setId("opKey");
+            HBox row = new HBox(8, new Label("key"), key);
+            row.setAlignment(Pos.CENTER_LEFT);
+            opFields.getChildren().add(row);
+            opKey = key::getText;
+        }
+        if (def != null && def.valueType() != null) {
+            StructForm v = new StructForm("value", def.valueType());
+            v.setId("valueForm");
+            opFields.getChildren().add(v);
+            opValue = v::hex;
+        } else {
+            TextField value = new TextField("u32:70");
+            value.setId("opValue");
+            HBox row = new HBox(8, new Label("value"), value);
+            row.setAlignment(Pos.CENTER_LEFT);
+            opFields.getChildren().add(row);
+            opValue = value::getText;
+        }
+    }
+
+    private void runOp(String op) {
+        try {
+            runOp(op, opKey.get(), op.contains("update") ? opValue.get() : "");
+        } catch (IllegalArgumentException e) {
+            consoleOutput.getItems().add("  ↳ " + e.getMessage());
+        }
+    }
+
+    private void runOp(String op, String key, String value) {
+        if (shownMap == null) {
+            consoleOutput.getItems().add("error: create a map first");
+            return;
+        }
+        String st = switch (op) {
+            case "update", "prog_update" -> op + " " + shownMap + " " + key.strip() + " " + value.strip();
+            case "dump" -> "dump " + shownMap;
+            default -> op + " " + shownMap + " " + key.strip();
+        };
+        runFromConsole(st);
+    }
+
+    private Node racePane() {
+        VBox box = new VBox(8);
+        box.setPadding(new Insets(12));
+        Label help = new Label("The nulls race, run by the engine. A lookup walks a chain without taking the "
+                + "bucket lock. If a writer deletes the element the reader is about to read and the freelist "
+                + "hands that element straight to a key of ANOTHER bucket, the reader follows it into the "
+                + "foreign chain and ends on that chain's nulls marker. The marker names another bucket, so the "
+                + "reader restarts from its own bucket's head. Step the two sides in any order.");
+        help.setWrapText(true);
+        Button setup = new Button("1. Set up: map 'race', keys 9, 11, 12 in bucket 5");
+        setup.setId("raceSetup");
+        setup.setOnAction(e -> {
+            for (String s : List.of("cpus 2", "cpu 0", "create race type=hash key=4 value=4 max=8 flags=zero_seed",
+                    "update race u32:9 u32:9", "update race u32:11 u32:11", "update race u32:12 u32:12")) {
+                runFromConsole(s);
+            }
+            playback.seek(playback.timeline().size());
+            raceStatus.setText("Chain of bucket 5: 12 → 11 → 9 → nulls 5");
+        });
+        Button begin = new Button("2. Reader: begin lookup of key 9 (bucket 5)");
+        begin.setId("raceBegin");
+        begin.setOnAction(e -> raceAction(() -> {
+            session.beginReader("race", new byte[] {9, 0, 0, 0}, 0);
+            return "reader hashes key 9 → bucket 5";
+        }));
+        Button step = new Button("Reader: step");
+        step.setId("raceStep");
+        step.setOnAction(e -> raceAction(() -> session.stepReader()));
+        Button delete = new Button("Writer: delete the element the reader reads next");
+        delete.setId("raceDelete");
+        delete.setOnAction(e -> {
+            MapModel m = session.timeline().present().map("race");
+            if (m == null || !m.reader().active() || m.reader().next() < 0) {
+                raceStatus.setText("The reader is not standing before an element.");
+                return;
+            }
+            runFromConsole("delete race " + Hex.of(m.elemKey(m.reader().next())));
+            playback.follow();
+        });
+        Button reuse = new Button("Writer: insert key 13 (bucket 3): reuses that element");
+        reuse.setId("raceReuse");
+        reuse.setOnAction(e -> {
+            runFromConsole("update race u32:13 u32:13");
+            playback.follow();
+        });
+        raceStatus.setId("raceStatus");
+        raceStatus.setWrapText(true);
+        raceStatus.getStyleClass().add("race-status");
+        Label recipe = new Label("Recipe: 1, 2, step once (reader looked at 12, will read 11 next), delete, "
+                + "insert 13, then step the reader: it reads e(13) in bucket 3's chain, reaches nulls 3 ≠ 5 and "
+                + "restarts; two more steps find 9.");
+        recipe.setWrapText(true);
+        recipe.getStyleClass().add("muted");
+        box.getChildren().addAll(help, setup, begin, step, delete, reuse, raceStatus, recipe);
+        return box;
+    }
+
+    private void raceAction(java.util.function.Supplier<String> action) {
+        try {
+            boolean follow = playback.timeline().atEnd() || playback.playingProperty().get();
+            String s = action.get();
+            raceStatus.setText(s);
+            consoleOutput.getItems().add("› " + s);
+            if (follow) {
+                playback.follow();
+            }
+            shownMap = "race";
+            updateMapChoice();
+        } catch (RuntimeException ex) {
+            raceStatus.setText("error: " + ex.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ sessions
+
+    public void newSession(int cpus) {
+        if (playback != null) {
+            playback.dispose();
+        }
+        if (session != null) {
+            session.close();
+        }
+        session = new Session(cpus);
+        playback = new PlaybackController(session.timeline());
+        playback.speedProperty().bind(speedSlider.valueProperty());
+        playback.guidedProperty().set(guidedItem.isSelected());
+        playback.addListener(this::refresh);
+        playback.playingProperty().addListener((o, a, b) -> playButton.setText(b ? "Pause" : "Play"));
+        playback.fpsProperty().addListener((o, a, b) -> fpsLabel.setText(String.format("%.0f fps", b.doubleValue())));
+        eventItems.clear();
+        for (CanvasView v : views) {
+            v.resetView();
+        }
+        session.timeline().addListener(this::timelineChanged);
+        consoleOutput.getItems().clear();
+        consoleOps.clear();
+        shownMap = null;
+        timelineChanged();
+        refresh(true);
+    }
+
+    private void timelineChanged() {
+        Timeline t = session.timeline();
+        if (eventItems.size() > t.size()) {
+            eventItems.clear();
+        }
+        if (eventItems.size() < t.size()) {
+            List<Integer> add = new ArrayList<>();
+            for (int i = eventItems.size(); i < t.size(); i++) {
+                add.add(i);
+            }
+            eventItems.addAll(add);
+        }
+    }
+
+    public void openSample(String name) {
+        try {
+            load(Samples.read(name), Samples.title(name));
+        } catch (IOException e) {
+            consoleOutput.getItems().add("error: " + e.getMessage());
+        }
+    }
+
+    public void openFile(Path file) {
+        try {
+            load(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
+        } catch (IOException e) {
+            consoleOutput.getItems().add("error: cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs a whole scenario in a fresh engine and rewinds to its start, ready for guided stepping. */
+    public void load(String text, String name) {
+        newSession(2);
+        List<Session.Result> results = session.runScript(text);
+        for (Session.Result r : results) {
+            echo(r);
+        }
+        title = "htab-lab · " + name;
+        stage.setTitle(title);
+        Timeline t = session.timeline();
+        // start at the end of the first operation that created a map, so the views are not empty
+        int start = 0;
+        for (OpRecord op : t.ops()) {
+            if (op.source().startsWith("create") && op.eventCount() > 0) {
+                start = op.endEvent();
+                break;
+            }
+        }
+        playback.seek(start);
+        updateMapChoice();
+        caption.setText(guidedIntro(text) + "\nPress Space to play, → to step one event, Shift+→ for the next "
+                + "operation.");
+    }
+
+    private static String guidedIntro(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : text.split("\n")) {
+            if (!line.startsWith("#")) {
+                break;
+            }
+            String s = line.substring(1).strip();
+            if (!s.isEmpty()) {
+                sb.append(sb.isEmpty() ? "" : " ").append(s);
+            }
+        }
+        String s = sb.toString();
+        return s.length() > 360 ? s.substring(0, 357) + "…" : s;
+    }
+
+    /** Runs a statement typed or built by a form; the views animate its events. */
+    public Session.Result runFromConsole(String text) {
+        boolean follow = playback.timeline().atEnd() || playback.playingProperty().get();
+        Session.Result r = session.run(text);
+        echo(r);
+        String map = Session.mapOf(safeParse(text));
+        if (map != null && session.mapNames().contains(map)) {
+            shownMap = map;
+        }
+        updateMapChoice();
+        if (follow) {
+            playback.follow();
+        }
+        refresh(false);
+        return r;
+    }
+
+    private static io.htablab.hashtab.scenario.Statement safeParse(String text) {
+        try {
+            return io.htablab.hashtab.scenario.ScenarioParser.parseLine(text.strip());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static final int ECHO_LIMIT = 2000;
+
+    /** Console line index of each statement echo → its op in the timeline (click to jump there). */
+    private final java.util.Map<Integer, Integer> consoleOps = new java.util.HashMap<>();
+
+    private void echo(Session.Result r) {
+        if (r.op() >= 0) {
+            consoleOps.put(consoleOutput.getItems().size(), r.op());
+        }
+        consoleOutput.getItems().add("› " + r.source());
+        if (r.output().size() > ECHO_LIMIT) {
+            consoleOutput.getItems().addAll(r.output().subList(0, ECHO_LIMIT));
+            consoleOutput.getItems().add("# … " + (r.output().size() - ECHO_LIMIT) + " more lines not shown");
+        } else {
+            consoleOutput.getItems().addAll(r.output());
+        }
+        if (session.lastRunRebased()) {
+            consoleOutput.getItems().add("# this statement produced more than " + Session.OP_EVENT_LIMIT
+                    + " events: its steps are not replayable; the timeline restarts after it");
+        }
+        if (r.error() != null) {
+            consoleOutput.getItems().add("  ↳ " + r.error());
+        }
+        consoleOutput.scrollTo(consoleOutput.getItems().size() - 1);
+    }
+
+    private void updateMapChoice() {
+        List<String> names = new ArrayList<>(session.timeline().present().maps().keySet());
+        if (!names.equals(mapChoice.getItems())) {
+            mapChoice.getItems().setAll(names);
+        }
+        if (shownMap == null && !names.isEmpty()) {
+            shownMap = names.get(0);
+        }
+        if (shownMap != null && !shownMap.equals(mapChoice.getValue())) {
+            mapChoice.setValue(shownMap);
+        }
+        rebuildOpFields();
+    }
+
+    /** Large map without the menu (tests, screenshots). */
+    public void largeMapForTest(int n) {
+        largeMap(n);
+    }
+
+    private void largeMap(int n) {
+        newSession(2);
+        runFromConsole("create big type=hash key=4 value=4 max=" + n + " flags=zero_seed");
+        long t0 = System.nanoTime();
+        session.bulkFill("big", n);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        shownMap = "big";
+        updateMapChoice();
+        playback.seek(0);
+        consoleOutput.getItems().add("# filled big with " + n + " keys in " + ms + " ms (history before the fill "
+                + "is not kept); try: lookup big u32:12345");
+        sideTabs.getSelectionModel().select(2);
+    }
+
+    // ------------------------------------------------------------------ drawing
+
+    private void refresh(boolean newStep) {
+        Timeline t = session.timeline();
+        if (newStep) {
+            String active = t.state().activeMap();
+            if (active != null && t.state().map(active) != null && !active.equals(shownMap)
+                    && (shownMap == null || t.state().map(shownMap) == null)) {
+                shownMap = active;
+            }
+            for (CanvasView v : views) {
+                v.show(t.state(), shownMap, true, playback.progressProperty().get());
+            }
+            planFlights(t);
+            scrubbing = true;
+            scrubber.setMax(Math.max(1, t.size()));
+            scrubber.setValue(t.position());
+            scrubbing = false;
+            OpRecord cur = t.currentOp();
+            positionLabel.setText((cur == null ? "" : "op " + (cur.index() + 1) + "/" + t.ops().size() + " · ")
+                    + "event " + t.position() + "/" + t.size());
+            updateCaption();
+            if (t.position() > 0) {
+                eventLog.getSelectionModel().clearAndSelect(t.position() - 1);
+                eventLog.scrollTo(Math.max(0, t.position() - 6));
+            } else {
+                eventLog.getSelectionModel().clearSelection();
+            }
+            eventLog.refresh();
+            autoTab(t);
+        } else {
+            double p = playback.progressProperty().get();
+            for (CanvasView v : views) {
+                if (v.showing()) {
+                    v.setProgress(p);
+                }
+            }
+            if (flights.hasFlights()) {
+                flights.draw(p);
+            }
+        }
+    }
+
+    /**
+     * An element that changes view in this step (freelist or "in hand" to a bucket, bucket to a freelist)
+     * flies across on the overlay, so its identity can be followed.
+     */
+    private void planFlights(Timeline t) {
+        List<FlightOverlay.Flight> plan = new ArrayList<>();
+        TimelineEntry e = t.lastApplied();
+        double p = playback.progressProperty().get();
+        if (e != null && p < 1) {
+            HtabEvent ev = e.event();
+            int elem = -1;
+            CanvasView src = null;
+            CanvasView dst = null;
+            if (ev instanceof io.htablab.hashtab.htab.event.BucketEvent.ElemLinked l) {
+                elem = l.elem();
+                src = freelistView;
+                dst = bucketsView;
+            } else if (ev instanceof io.htablab.hashtab.htab.event.BucketEvent.ElemUnlinked u) {
+                elem = u.elem(); // leaves its chain for the freelist view's "in hand" row or an extra slot
+                src = bucketsView;
+                dst = freelistView;
+            }
+            if (elem >= 0) {
+                double[] a = src.sceneBoxBefore(elem);
+                double[] b = dst.sceneBoxNow(elem);
+                if (a != null && b != null) {
+                    plan.add(new FlightOverlay.Flight(elem, a, b));
+                    dst.setIncoming(elem);
+                }
+            }
+        }
+        flights.setFlights(plan);
+        flights.draw(plan.isEmpty() ? 1 : p);
+    }
+
+    /** Show the freelist or LRU tab when the current event is about them. */
+    private void autoTab(Timeline t) {
+        if (!playback.playingProperty().get()) {
+            return;
+        }
+        TimelineEntry e = t.lastApplied();
+        if (e == null) {
+            return;
+        }
+        HtabEvent ev = e.event();
+        int want = -1;
+        if (ev instanceof io.htablab.hashtab.htab.event.FreelistEvent) {
+            want = 0;
+        } else if (ev instanceof io.htablab.hashtab.htab.event.LruEvent) {
+            want = 1;
+        }
+        int sel = sideTabs.getSelectionModel().getSelectedIndex();
+        if (want >= 0 && sel <= 2 && sel != want) {
+            sideTabs.getSelectionModel().select(want);
+        }
+    }
+
+    private void updateCaption() {
+        Timeline t = session.timeline();
+        TimelineEntry last = t.lastApplied();
+        OpRecord op = t.currentOp();
+        StringBuilder sb = new StringBuilder();
+        if (op != null) {
+            for (String c : op.comments()) {
+                String s = c.replaceFirst("^#\\s?", "");
+                if (!s.isBlank()) {
+                    sb.append(s).append(' ');
+                }
+            }
+            if (!sb.isEmpty()) {
+                sb.append('\n');
+            }
+            String src = op.source();
+            int hash = src.indexOf('#');
+            sb.append("› ").append((hash > 0 ? src.substring(0, hash) : src).strip());
+            if (!op.output().isEmpty() && t.position() == op.endEvent()) {
+                sb.append("   ⇒ ").append(String.join(" · ", op.output().subList(0, Math.min(3,
+                        op.output().size()))));
+            }
+            sb.append('\n');
+        }
+        if (last != null) {
+            sb.append(EventText.explain(last.event()));
+        }
+        MapModel m = shownMap == null ? null : t.state().map(shownMap);
+        if (m != null && m.reader().active()) {
+            ReaderState r = m.reader();
+            raceStatus.setText("Reader in bucket " + r.bucket() + ": " + (r.done() ? (r.found() ? "found" : "absent")
+                    : "next " + (r.next() == ReaderState.NOT_STARTED ? "-" : r.next() >= 0 ? "e" + r.next()
+                    : "nulls " + (~r.next()))) + " · restarts " + r.restarts());
+        }
+        caption.setText(sb.toString().strip());
+    }
+
+    // ------------------------------------------------------------------ C declarations
+
+    /** Key and value types of maps created from C, for the field-by-field forms. */
+    private final java.util.Map<String, io.htablab.hashtab.cfront.MapDefinition> cMaps = new java.util.HashMap<>();
+
+    /**
+     * Creates a map from eBPF C source: the first hash-family map definition gives type, sizes,
+     * max_entries and flags; its key/value types drive the struct forms. Problems go to the console.
+     */
+    public void createFromC(String name, String source, boolean zeroSeed) {
+        var result = io.htablab.hashtab.cfront.CFront.parse("setup.bpf.c", source);
+        for (var d : result.diagnostics()) {
+            consoleOutput.getItems().add("  ↳ C: " + d.severity() + " " + d.message() + " (" + d.range() + ")");
+        }
+        io.htablab.hashtab.cfront.MapDefinition def = null;
+        for (var m : result.maps()) {
+            if (m.kernelName() != null && List.of("hash", "percpu_hash", "lru_hash", "lru_percpu_hash")
+                    .contains(m.kernelName())) {
+                def = m;
+                break;
+            }
+        }
+        if (def == null || def.keySize().isEmpty() || def.valueSize().isEmpty() || def.maxEntries().isEmpty()) {
+            consoleOutput.getItems().add("error: no hash-family map with known key size, value size and "
+                    + "max_entries in the C source");
+            return;
+        }
+        List<String> flags = new ArrayList<>();
+        long f = def.mapFlags().orElse(0);
+        for (io.htablab.hashtab.htab.MapFlag flag : io.htablab.hashtab.htab.MapFlag.values()) {
+            if (flag.isSetIn((int) f)) {
+                flags.add(flag.scenarioName());
+            }
+        }
+        if (zeroSeed && !flags.contains("zero_seed")) {
+            flags.add("zero_seed");
+        }
+        String mapName = name.isEmpty() ? def.name() : name;
+        cMaps.put(mapName, def);
+        consoleOutput.getItems().add("# from C: " + def.name() + " " + def.kernelName()
+                + (def.keyType() != null ? " key " + def.keyType().spelling() : "")
+                + (def.valueType() != null ? " value " + def.valueType().spelling() : ""));
+        runFromConsole("create " + mapName + " type=" + def.kernelName() + " key=" + def.keySize().getAsLong()
+                + " value=" + def.valueSize().getAsLong() + " max=" + def.maxEntries().getAsLong()
+                + (flags.isEmpty() ? "" : " flags=" + String.join(",", flags)));
+        rebuildOpFields();
+        sideTabs.getSelectionModel().select(5);
+    }
+
+    // ------------------------------------------------------------------ themes, zoom, keys
+
+    public void setDark(boolean on) {
+        dark = on;
+        scene.getStylesheets().setAll(css(on ? "dark.css" : "light.css"));
+        for (CanvasView v : views) {
+            v.setPalette(on ? Palette.DARK : Palette.LIGHT);
+        }
+        flights.setPalette(on ? Palette.DARK : Palette.LIGHT);
+    }
+
+    public void setFontScale(double s) {
+        fontScale = Math.max(0.6, Math.min(3, s));
+        root.setStyle(String.format("-fx-font-size: %.1fpx;", 13 * fontScale));
+        for (CanvasView v : views) {
+            v.setZoom(fontScale);
+        }
+    }
+
+    private void installShortcuts() {
+        scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            boolean typing = scene.getFocusOwner() instanceof TextInputControl;
+            if (typing && !(e.isControlDown() || e.isAltDown())) {
+                return;
+            }
+            KeyCode k = e.getCode();
+            if (k == KeyCode.SPACE) {
+                playback.togglePlay();
+            } else if (k == KeyCode.RIGHT && e.isShiftDown()) {
+                playback.stepOpForward();
+            } else if (k == KeyCode.LEFT && e.isShiftDown()) {
+                playback.stepOpBack();
+            } else if (k == KeyCode.RIGHT) {
+                playback.stepForward();
+            } else if (k == KeyCode.LEFT) {
+                playback.stepBack();
+            } else if (k == KeyCode.HOME) {
+                playback.seek(0);
+            } else if (k == KeyCode.END) {
+                playback.seek(playback.timeline().size());
+            } else {
+                return;
+            }
+            e.consume();
+        });
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN),
+                console::requestFocus);
+    }
+
+    // ------------------------------------------------------------------ files
+
+    private void chooseAndOpen() {
+        FileChooser fc = chooser("Open scenario", "*.hts");
+        var f = fc.showOpenDialog(stage);
+        if (f != null) {
+            openFile(f.toPath());
+        }
+    }
+
+    private void chooseAndSave() {
+        FileChooser fc = chooser("Save session", "*.hts");
+        fc.setInitialFileName("session.hts");
+        var f = fc.showSaveDialog(stage);
+        if (f != null) {
+            saveSession(f.toPath());
+        }
+    }
+
+    public void saveSession(Path file) {
+        try {
+            Files.writeString(file, "# recorded by htab-lab\n" + String.join("\n", session.recorded()) + "\n");
+            consoleOutput.getItems().add("# saved " + file);
+        } catch (IOException e) {
+            consoleOutput.getItems().add("error: " + e.getMessage());
+        }
+    }
+
+    private void choosePng() {
+        FileChooser fc = chooser("Export PNG", "*.png");
+        fc.setInitialFileName("htab-lab.png");
+        var f = fc.showSaveDialog(stage);
+        if (f != null) {
+            exportPng(f.toPath());
+        }
+    }
+
+    /** Writes a PNG of the views area (center of the window). */
+    public void exportPng(Path file) {
+        try {
+            Exporter.png(root.getCenter(), file);
+            consoleOutput.getItems().add("# wrote " + file);
+        } catch (IOException e) {
+            consoleOutput.getItems().add("error: " + e.getMessage());
+        }
+    }
+
+    private void chooseTrace() {
+        FileChooser fc = chooser("Export event trace", "*.jsonl");
+        fc.setInitialFileName("trace.jsonl");
+        var f = fc.showSaveDialog(stage);
+        if (f != null) {
+            exportTrace(f.toPath());
+        }
+    }
+
+    public void exportTrace(Path file) {
+        try {
+            Exporter.jsonLines(session.timeline(), file);
+            consoleOutput.getItems().add("# wrote " + session.timeline().size() + " events to " + file);
+        } catch (IOException e) {
+            consoleOutput.getItems().add("error: " + e.getMessage());
+        }
+    }
+
+    private FileChooser chooser(String title, String pattern) {
+        FileChooser fc = new FileChooser();
+        fc.setTitle(title);
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter(pattern, pattern));
+        return fc;
+    }
+
+    // ------------------------------------------------------------------ accessors (tests, dialogs)
+
+    public PlaybackController playback() {
+        return playback;
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public Scene scene() {
+        return scene;
+    }
+
+    public String shownMap() {
+        return shownMap;
+    }
+
+    public TabPane sideTabs() {
+        return sideTabs;
+    }
+
+    public boolean isDark() {
+        return dark;
+    }
+}

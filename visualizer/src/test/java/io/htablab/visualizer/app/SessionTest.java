@@ -1,0 +1,214 @@
+package io.htablab.visualizer.app;
+
+import io.htablab.hashtab.htab.BpfMap;
+import io.htablab.hashtab.htab.Htab;
+import io.htablab.hashtab.htab.HtabState;
+import io.htablab.hashtab.htab.event.LruEvent;
+import io.htablab.hashtab.htab.lru.BpfLru;
+import io.htablab.hashtab.htab.lru.BpfLruListType;
+import io.htablab.visualizer.model.MapModel;
+import io.htablab.visualizer.model.Timeline;
+import io.htablab.visualizer.model.WorldModel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The view model folded from the engine's events must equal the engine's own state (no toolkit needed). */
+class SessionTest {
+
+    static List<String> samples() {
+        return Samples.list();
+    }
+
+    @Test
+    void samplesAreOnTheClasspath() {
+        assertThat(Samples.list()).contains("01-hashing-and-seed.hts", "02-collisions-and-chains.hts")
+                .hasSizeGreaterThanOrEqualTo(8);
+        assertThat(Samples.title("02-collisions-and-chains.hts")).isEqualTo("Collisions and chains");
+    }
+
+    @ParameterizedTest
+    @MethodSource("samples")
+    void everySampleFoldsToTheEngineState(String sample) throws IOException {
+        try (Session s = new Session(2)) {
+            List<Session.Result> results = s.runScript(Samples.read(sample));
+            assertThat(results).as(sample).isNotEmpty();
+            assertThat(results).as(sample).allSatisfy(r -> assertThat(r.error()).as(r.source()).isNull());
+            assertMatchesEngine(s, sample);
+            // and every intermediate position refolds to the same state as the snapshot seek
+            Timeline t = s.timeline();
+            for (int p = 0; p <= t.size(); p += Math.max(1, t.size() / 37)) {
+                t.seek(p);
+                assertThat(t.state().fingerprint()).as("%s at %d", sample, p).isEqualTo(t.refold(p).fingerprint());
+            }
+        }
+    }
+
+    @Test
+    void collisionSampleChainsAreNewestFirst() throws IOException {
+        try (Session s = new Session(2)) {
+            s.runScript(Samples.read("02-collisions-and-chains.hts"));
+            Timeline t = s.timeline();
+            t.seek(t.size());
+            MapModel h = t.state().map("h");
+            // the sample's comments: bucket 5 holds 9, 11 after the delete of 12 (9 moved to the head)
+            assertThat(h.chain(5)).hasSize(2);
+            assertThat(h.elemKey(h.chain(5)[0])).containsExactly(9, 0, 0, 0);
+            assertThat(h.elemKey(h.chain(5)[1])).containsExactly(11, 0, 0, 0);
+            assertThat(h.chainEndMarker(5)).isEqualTo(5);
+            assertThat(h.count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void consoleErrorsComeBackInline() {
+        try (Session s = new Session(2)) {
+            Session.Result r = s.run("update nosuchmap u32:1 u32:1");
+            assertThat(r.output()).containsExactly("error EINVAL");
+            Session.Result bad = s.run("frobnicate h");
+            assertThat(bad.failed()).isTrue();
+            assertThat(bad.error()).isNotBlank();
+            assertThat(s.complete("upd")).containsExactly("update", "update_batch");
+            s.run("create hh type=hash key=4 value=4 max=4");
+            assertThat(s.complete("lookup h")).containsExactly("hh");
+        }
+    }
+
+    @Test
+    void aStatementWithTooManyEventsRebasesTheTimelineAndStaysExact() {
+        try (Session s = new Session(2)) {
+            s.run("create big type=hash key=4 value=4 max=65536 flags=zero_seed");
+            s.bulkFill("big", 65536);
+            Session.Result r = s.run("dump big"); // ~65k next_key + lookup walks: far beyond the limit
+            assertThat(r.output()).hasSize(65537);
+            assertThat(s.lastRunRebased()).isTrue();
+            assertThat(s.timeline().size()).isZero();
+            s.run("delete big u32:5");
+            assertThat(s.lastRunRebased()).isFalse();
+            assertThat(s.timeline().size()).isPositive();
+            assertMatchesEngine(s, "after a rebased dump");
+        }
+    }
+
+    @Test
+    void traceExportWritesOneJsonObjectPerEventOfEveryFamily() throws Exception {
+        try (Session s = new Session(2)) {
+            s.runScript(Samples.read("06-lru-common.hts"));
+            java.nio.file.Path f = java.nio.file.Files.createTempFile("trace", ".jsonl");
+            Exporter.jsonLines(s.timeline(), f);
+            List<String> lines = java.nio.file.Files.readAllLines(f);
+            assertThat(lines).hasSize(s.timeline().size());
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            java.util.Set<String> families = new java.util.HashSet<>();
+            for (String l : lines) {
+                var node = json.readTree(l);
+                assertThat(node.get("event").asText()).isNotEmpty();
+                families.add(node.get("family").asText());
+            }
+            assertThat(families).contains("MapEvent", "BucketEvent", "LruEvent");
+            assertThat(lines).anyMatch(l -> l.contains("\"event\":\"NodeMoved\"") && l.contains("\"to\":{"));
+        }
+    }
+
+    static LongStream seeds() {
+        return LongStream.range(1, 13);
+    }
+
+    /** Random operations on all four map types: model == engine after every statement. */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void randomSessionsFoldToTheEngineState(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        String[] types = {"hash", "percpu_hash", "lru_hash", "lru_percpu_hash"};
+        try (Session s = new Session(1 + rnd.nextInt(3))) {
+            String type = types[rnd.nextInt(types.length)];
+            String flags = "zero_seed" + (rnd.nextInt(4) == 0 && !type.startsWith("lru") ? ",no_prealloc" : "")
+                    + (type.startsWith("lru") && rnd.nextBoolean() ? ",no_common_lru" : "");
+            s.run("create m type=" + type + " key=4 value=8 max=" + (2 + rnd.nextInt(10)) + " flags=" + flags);
+            for (int i = 0; i < 60; i++) {
+                String k = "u32:" + rnd.nextInt(16);
+                String st = switch (rnd.nextInt(8)) {
+                    case 0, 1, 2 -> "update m " + k + " u64:" + rnd.nextInt(100);
+                    case 3 -> "delete m " + k;
+                    case 4 -> "prog_lookup m " + k;
+                    case 5 -> "cpu " + rnd.nextInt(s.backend().possibleCpus());
+                    case 6 -> "prog_update m " + k + " u64:7";
+                    default -> "lookup_and_delete m " + k;
+                };
+                s.run(st);
+                assertMatchesEngine(s, "seed " + seed + " after " + st);
+            }
+        }
+    }
+
+    static void assertMatchesEngine(Session s, String what) {
+        WorldModel w = s.timeline().foldTo(s.timeline().size());
+        for (String name : s.mapNames()) {
+            BpfMap engine = s.backend().engineMap(internalHandle(s, name));
+            HtabState st = engine.state();
+            MapModel m = w.map(name);
+            assertThat(m).as(what + " map " + name).isNotNull();
+            assertThat(m.anomalies()).as(what).isEmpty();
+            assertThat(m.count()).as(what + " count").isEqualTo(st.count());
+            assertThat(m.nBuckets()).isEqualTo(st.nBuckets());
+            for (int b = 0; b < st.nBuckets(); b++) {
+                assertThat(m.chain(b)).as(what + " bucket " + b).containsExactly(st.chain(b));
+                assertThat(m.chainEndMarker(b)).isEqualTo(st.chainEndMarker(b));
+                for (int e : st.chain(b)) {
+                    assertThat(m.elemKey(e)).as(what + " key of e" + e).containsExactly(st.elemKey(e));
+                    assertThat(m.elemHash(e)).isEqualTo(st.elemHash(e));
+                    byte[] v = st.elemValue(e);
+                    byte[] mv = m.elemValue(e);
+                    assertThat(mv).as(what + " value of e" + e).isNotNull();
+                    assertThat(java.util.Arrays.copyOf(mv, v.length)).as(what + " value of e" + e).containsExactly(v);
+                }
+            }
+            for (int c = 0; c < st.possibleCpus(); c++) {
+                assertThat(m.freelist(c)).as(what + " freelist " + c).containsExactly(st.freelist(c));
+                assertThat(m.extra(c)).as(what + " extra " + c).isEqualTo(st.extra(c));
+            }
+            assertThat(m.memlock()).as(what + " memlock").isEqualTo(st.memlock());
+            if (m.isLru()) {
+                assertThat(st instanceof Htab hh && hh.lru() != null).as(what + " engine LRU reachable").isTrue();
+            }
+            if (st instanceof Htab h && h.lru() != null) {
+                BpfLru lru = h.lru();
+                assertThat(m.lru()).isNotNull();
+                int lists = lru.isPercpu() ? lru.possibleCpus() : 1;
+                for (int c = 0; c < lists; c++) {
+                    int lruCpu = lru.isPercpu() ? c : LruEvent.GLOBAL;
+                    for (BpfLruListType t : new BpfLruListType[] {BpfLruListType.ACTIVE, BpfLruListType.INACTIVE,
+                            BpfLruListType.FREE}) {
+                        assertThat(m.lru().list(t, lruCpu)).as(what + " " + t + " " + c)
+                                .containsExactly(lru.listNodes(t, lru.isPercpu() ? c : 0));
+                    }
+                    assertThat(m.lru().rotationCursor(lruCpu)).as(what + " rot")
+                            .isEqualTo(lru.rotationCursor(lru.isPercpu() ? c : 0));
+                }
+                if (!lru.isPercpu()) {
+                    for (int c = 0; c < lru.possibleCpus(); c++) {
+                        assertThat(m.lru().list(BpfLruListType.LOCAL_FREE, c)).as(what + " local free " + c)
+                                .containsExactly(lru.listNodes(BpfLruListType.LOCAL_FREE, c));
+                        assertThat(m.lru().list(BpfLruListType.LOCAL_PENDING, c)).as(what + " pending " + c)
+                                .containsExactly(lru.listNodes(BpfLruListType.LOCAL_PENDING, c));
+                        assertThat(m.lru().nextSteal(c)).isEqualTo(lru.nextSteal(c));
+                    }
+                }
+                for (int n = 0; n < lru.nrElems(); n++) {
+                    assertThat(m.lru().ref(n)).as(what + " ref n" + n).isEqualTo(lru.nodeRef(n));
+                }
+            }
+        }
+    }
+
+    private static io.htablab.hashtab.scenario.Backend.MapHandle internalHandle(Session s, String name) {
+        return s.handle(name);
+    }
+}
