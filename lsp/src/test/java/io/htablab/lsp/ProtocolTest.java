@@ -165,8 +165,10 @@ class ProtocolTest {
 
     @Test
     void junkOnThePipeDoesNotKillTheServer() throws Exception {
+        // The junk requests use ids the real client below never uses: the server answers them with errors, and
+        // an answer to id 1 would otherwise be taken for the reply to the client's own first request.
         // malformed JSON in a well-framed message
-        toServer.write(frame("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"));
+        toServer.write(frame("{\"jsonrpc\":\"2.0\",\"id\":9001,\"method\":\"initialize\",\"params\":{"));
         // not JSON at all
         toServer.write(frame("hello, server"));
         // a header without Content-Length
@@ -174,12 +176,12 @@ class ProtocolTest {
         // a Content-Length that is not a number
         toServer.write("Content-Length: many\r\n\r\n".getBytes(StandardCharsets.UTF_8));
         // unknown request and unknown notification
-        toServer.write(frame("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"htab/noSuchMethod\",\"params\":{}}"));
+        toServer.write(frame("{\"jsonrpc\":\"2.0\",\"id\":9007,\"method\":\"htab/noSuchMethod\",\"params\":{}}"));
         toServer.write(frame("{\"jsonrpc\":\"2.0\",\"method\":\"htab/noSuchNotification\",\"params\":{}}"));
         // a request with parameters of the wrong shape
-        toServer.write(frame("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"textDocument/hover\",\"params\":[1,2,3]}"));
+        toServer.write(frame("{\"jsonrpc\":\"2.0\",\"id\":9008,\"method\":\"textDocument/hover\",\"params\":[1,2,3]}"));
         // a hover on a document that was never opened
-        toServer.write(frame("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"textDocument/hover\",\"params\":"
+        toServer.write(frame("{\"jsonrpc\":\"2.0\",\"id\":9009,\"method\":\"textDocument/hover\",\"params\":"
                 + "{\"textDocument\":{\"uri\":\"file:///nope.c\"},\"position\":{\"line\":0,\"character\":0}}}"));
         toServer.flush();
 

@@ -15,6 +15,13 @@ import java.util.Arrays;
  */
 final class Listeners implements EventSink {
 
+    /**
+     * {@code -Dhtablab.events=compiled-out} makes every event site a constant {@code false} that the JIT
+     * removes, as if the engine had no event code. It exists to measure what event support costs a map
+     * nobody listens to (benchmarks/EventsCompiledOutBenchmark); attaching a listener then fails.
+     */
+    static final boolean EVENTS_SUPPORTED = !"compiled-out".equals(System.getProperty("htablab.events"));
+
     private static final EventSink[] EMPTY = new EventSink[0];
 
     private EventSink[] sinks = EMPTY;
@@ -23,12 +30,14 @@ final class Listeners implements EventSink {
 
     Listeners(EventSink initial) {
         if (initial != null && initial != EventSink.NONE) {
+            requireEventsSupported();
             sinks = new EventSink[] {initial};
             attached = true;
         }
     }
 
     synchronized void add(EventSink sink) {
+        requireEventsSupported();
         EventSink[] cur = sinks;
         EventSink[] grown = Arrays.copyOf(cur, cur.length + 1);
         grown[cur.length] = sink;
@@ -53,12 +62,18 @@ final class Listeners implements EventSink {
 
     /** Whether any listener is attached at all (cheaper than {@link #enabled()}, which also asks each sink). */
     boolean attached() {
-        return attached;
+        return EVENTS_SUPPORTED && attached;
     }
 
     @Override
     public boolean enabled() {
-        return attached && anySinkEnabled();
+        return EVENTS_SUPPORTED && attached && anySinkEnabled();
+    }
+
+    private static void requireEventsSupported() {
+        if (!EVENTS_SUPPORTED) {
+            throw new IllegalStateException("events are compiled out in this JVM (-Dhtablab.events=compiled-out)");
+        }
     }
 
     private boolean anySinkEnabled() {
