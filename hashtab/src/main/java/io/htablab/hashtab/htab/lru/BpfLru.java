@@ -44,6 +44,11 @@ public final class BpfLru {
     private final boolean percpu;
     private final LruDeleteCallback deleteFromHtab;
     private final EventSink events;
+    /**
+     * Whether the operation in progress reports events: read from the sink once when a public operation
+     * starts, so a listener-free LRU pays one test per operation instead of one per list move.
+     */
+    private boolean trace;
     private final int nrScans;
     private final int targetFree;
 
@@ -144,13 +149,14 @@ public final class BpfLru {
         if (populated) {
             throw new IllegalStateException("BpfLru: bpfLruPopulate called twice");
         }
+        trace = events.enabled();
         populated = true;
         if (percpu) {
             bpfPercpuLruPopulate();
         } else {
             bpfCommonLruPopulate();
         }
-        if (events.enabled()) {
+        if (trace) {
             events.accept(new LruEvent.Populated(nrElems, possibleCpus, percpu, targetFree, nrScans));
         }
     }
@@ -161,12 +167,13 @@ public final class BpfLru {
      * @return the node (element index), or -1 when none could be obtained (the caller reports ENOMEM)
      */
     public int bpfLruPopFree(int cpu, int hash) {
+        trace = events.enabled();
         checkCpu(cpu, "bpfLruPopFree");
-        if (events.enabled()) {
+        if (trace) {
             events.accept(new LruEvent.PopStarted(cpu, hash));
         }
         int node = percpu ? bpfPercpuLruPopFree(cpu, hash) : bpfCommonLruPopFree(cpu, hash);
-        if (events.enabled()) {
+        if (trace) {
             events.accept(node >= 0 ? new LruEvent.NodePopped(cpu, node, hash) : new LruEvent.PopFailed(cpu, hash));
         }
         return node;
@@ -174,9 +181,10 @@ public final class BpfLru {
 
     /** Return a node whose element was unlinked (bpf_lru_push_free); {@code cpu} is the calling CPU. */
     public void bpfLruPushFree(int cpu, int node) {
+        trace = events.enabled();
         checkCpu(cpu, "bpfLruPushFree");
         checkNode(node, "bpfLruPushFree");
-        if (events.enabled()) {
+        if (trace) {
             events.accept(new LruEvent.NodePushed(cpu, node));
         }
         if (percpu) {
@@ -192,17 +200,18 @@ public final class BpfLru {
      * Only for lock-failure injection; ordinary runs use {@link #bpfLruPushFree}.
      */
     public void bpfLruPushFreeLockFailure(int cpu, int node) {
+        trace = events.enabled();
         checkCpu(cpu, "bpfLruPushFreeLockFailure");
         checkNode(node, "bpfLruPushFreeLockFailure");
         byte t = type[node];
         if (t == T_FREE || t == T_LOCAL_FREE) {
             throw new IllegalStateException("BpfLru: node " + node + " is already free (" + typeOf(node) + ")");
         }
-        if (events.enabled()) {
+        if (trace) {
             events.accept(new LruEvent.NodePushed(cpu, node));
         }
         pendingFree[node] = true;
-        if (events.enabled()) {
+        if (trace) {
             events.accept(new LruEvent.PendingFreeMarked(node));
         }
     }
@@ -430,7 +439,7 @@ public final class BpfLru {
         stepRotationCursorOff(l, node);
         listDel(node);
         listAdd(node, lruSentinel(l, tgt));
-        if (events.enabled()) {
+        if (trace) {
             emitMoved(node, new ListRef(BpfLruListType.of(old), lruCpu(l)),
                     new ListRef(BpfLruListType.of(tgt), lruCpu(l)), LruEvent.SENTINEL, step);
         }
@@ -453,7 +462,7 @@ public final class BpfLru {
         if (gatherTail >= 0) {
             gatherTail = node;
         }
-        if (events.enabled()) {
+        if (trace) {
             ListRef to = newType == T_LOCAL_FREE
                     ? new ListRef(BpfLruListType.LOCAL_FREE, localCpuOfSentinel(destSentinel))
                     : new ListRef(BpfLruListType.of(newType), lruCpu(l));
@@ -473,7 +482,7 @@ public final class BpfLru {
         pendingFree[node] = false;
         listDel(node);
         listAdd(node, lruSentinel(l, tgt));
-        if (events.enabled()) {
+        if (trace) {
             emitMoved(node, new ListRef(BpfLruListType.LOCAL_PENDING, fromCpu),
                     new ListRef(BpfLruListType.of(tgt), lruCpu(l)), LruEvent.SENTINEL, Step.FLUSH);
         }
@@ -488,7 +497,7 @@ public final class BpfLru {
     private void setRotationCursor(int l, int to) {
         int from = rot[l];
         rot[l] = to;
-        if (from != to && events.enabled()) {
+        if (from != to && trace) {
             events.accept(new LruEvent.RotationCursorMoved(lruCpu(l),
                     from >= nrElems ? LruEvent.SENTINEL : from, to >= nrElems ? LruEvent.SENTINEL : to));
         }
@@ -499,7 +508,7 @@ public final class BpfLru {
     /** ROTATE (__bpf_lru_list_rotate): refill INACTIVE from ACTIVE when it is the smaller, then scan it. */
     private void bpfLruListRotate(int l) {
         boolean inactiveLow = nrInactive[l] < nrActive[l];
-        if (events.enabled()) {
+        if (trace) {
             events.accept(new LruEvent.RotateStarted(lruCpu(l), nrActive[l], nrInactive[l], inactiveLow));
         }
         if (inactiveLow) {
@@ -598,7 +607,7 @@ public final class BpfLru {
      * (or ACTIVE when INACTIVE is empty) that ignores ref bits and the scan limit.
      */
     private int bpfLruListShrink(int l, int want, int destSentinel, byte newType) {
-        if (events.enabled()) {
+        if (trace) {
             events.accept(new LruEvent.ShrinkStarted(lruCpu(l), want));
         }
         int got = bpfLruListShrinkInactive(l, want, destSentinel, newType);
@@ -608,7 +617,7 @@ public final class BpfLru {
         int inactive = lruSentinel(l, T_INACTIVE);
         byte forceType = next[inactive] != inactive ? T_INACTIVE : T_ACTIVE;
         int force = lruSentinel(l, forceType);
-        if (events.enabled()) {
+        if (trace) {
             events.accept(new LruEvent.ForcedPickStarted(lruCpu(l), BpfLruListType.of(forceType)));
         }
         for (int node = prev[force]; node != force; node = prev[node]) {
@@ -624,7 +633,7 @@ public final class BpfLru {
     /** EVICT: the hash table's del_from_htab callback. */
     private boolean evict(int node) {
         boolean evicted = deleteFromHtab.htabLruMapDeleteNode(node, hash[node]);
-        if (events.enabled()) {
+        if (trace) {
             events.accept(new LruEvent.EvictAttempted(node, hash[node], evicted));
         }
         return evicted;
@@ -654,7 +663,7 @@ public final class BpfLru {
                 fromList = BpfLruListType.LOCAL_PENDING;
                 node = localListPopPending(s);
             }
-            if (node >= 0 && events.enabled()) {
+            if (node >= 0 && trace) {
                 events.accept(new LruEvent.NodeStolen(node, s, c, fromList));
             }
             int victim = s;
@@ -664,7 +673,7 @@ public final class BpfLru {
             }
         } while (node < 0 && s != first);
         if (nextSteal[c] != s) {
-            if (events.enabled()) {
+            if (trace) {
                 events.accept(new LruEvent.NextStealMoved(c, nextSteal[c], s));
             }
             nextSteal[c] = s;
@@ -678,7 +687,7 @@ public final class BpfLru {
      * list first and by shrinking (evicting) for the rest.
      */
     private void bpfLruListPopFreeToLocal(int c) {
-        if (events.enabled()) {
+        if (trace) {
             events.accept(new LruEvent.HarvestStarted(c, targetFree));
         }
         localListFlush(c);
@@ -704,7 +713,7 @@ public final class BpfLru {
     /** Flush (__local_list_flush): PENDING tail first into the global list, so the newest ends at the head. */
     private void localListFlush(int c) {
         int pending = pendingSentinel(c);
-        if (events.enabled()) {
+        if (trace) {
             int count = 0;
             for (int n = next[pending]; n != pending; n = next[n]) {
                 count++;
@@ -757,7 +766,7 @@ public final class BpfLru {
         ref[node] = 0;
         pendingFree[node] = false;
         listAdd(node, pendingSentinel(c));
-        if (events.enabled()) {
+        if (trace) {
             emitMoved(node, from, new ListRef(BpfLruListType.LOCAL_PENDING, c), LruEvent.SENTINEL, step);
         }
     }
@@ -776,7 +785,7 @@ public final class BpfLru {
             ref[node] = 0;
             listDel(node);
             listAdd(node, localFreeSentinel(owner));
-            if (events.enabled()) {
+            if (trace) {
                 emitMoved(node, new ListRef(BpfLruListType.LOCAL_PENDING, owner),
                         new ListRef(BpfLruListType.LOCAL_FREE, owner), LruEvent.SENTINEL, Step.PUSH);
             }
@@ -916,7 +925,7 @@ public final class BpfLru {
     }
 
     private void scanned(int l, int node, Step step, boolean referenced) {
-        if (events.enabled()) {
+        if (trace) {
             events.accept(new LruEvent.NodeScanned(lruCpu(l), node, step, referenced));
         }
     }
