@@ -62,7 +62,17 @@ public final class PlaybackController {
         timer.start();
     }
 
+    /** -Dhtablab.traceFrames=true prints one line per frame (time since the last, event, views redrawn). */
+    private static final boolean TRACE = Boolean.getBoolean("htablab.traceFrames");
+
     private void frame(long now) {
+        if (TRACE) {
+            var last = timeline.lastApplied();
+            System.out.printf("FRAME %d dt=%.1f pos=%d p=%.2f ev=%s redraws: %s%n", totalFrames,
+                    lastNanos == 0 ? 0 : (now - lastNanos) / 1e6, timeline.position(), progress.get(),
+                    last == null ? "-" : last.event().getClass().getSimpleName(),
+                    io.htablab.visualizer.view.CanvasView.renderStats());
+        }
         if (firstFrameNanos == 0) {
             firstFrameNanos = now;
         }

@@ -31,10 +31,40 @@ public final class BucketsView extends CanvasView {
     private double ringX;
     private double ringY;
 
+    /** Height of the dense view's fixed header; the ring never goes over it. */
+    private static final double HEADER = 58;
+
+    /** Whether the ring is shown (it is never made invisible, see {@link #showRing}). */
+    private boolean ringShown;
+
+    /**
+     * Shows or hides the ring by its colour. The node stays visible and still: a node hidden with
+     * setVisible(false) right after a change stays dirty in the renderer, which then repaints the whole window
+     * every frame (measured: 172 nodes, 30-70 ms per frame instead of 10 nodes, 1-5 ms).
+     */
+    private void showRing(boolean on) {
+        ringShown = on;
+        ring.setStroke(on ? palette.highlight().darker() : Color.TRANSPARENT);
+    }
+
+    /**
+     * Moves the pulsing ring. It must stay wholly inside the view: a node that reaches past the view (the split
+     * pane clips it) also makes every frame a full-window repaint, so a ring that does not fit is hidden, and
+     * a hidden ring is not moved.
+     */
     private void placeRing() {
+        if (!ringShown) {
+            return;
+        }
+        double r = 6 + 10 * (1 - progress);
+        double reach = 16 + ring.getStrokeWidth();
+        if (ringX - reach < 0 || ringY - reach < HEADER || ringX + reach > getWidth() || ringY + reach > getHeight()) {
+            showRing(false);
+            return;
+        }
         ring.setCenterX(ringX);
         ring.setCenterY(ringY);
-        ring.setRadius(6 + 10 * (1 - progress));
+        ring.setRadius(r);
     }
 
     @Override
@@ -81,15 +111,17 @@ public final class BucketsView extends CanvasView {
         ring.setFill(null);
         ring.setStrokeWidth(3);
         ring.setMouseTransparent(true);
-        ring.setVisible(false);
         ring.setManaged(false);
+        ring.setCenterX(40); // inside the view's least size, see placeRing
+        ring.setCenterY(HEADER + 22);
+        showRing(false);
         getChildren().add(ring);
     }
 
     @Override
     protected void draw(GraphicsContext g, MapModel m) {
-        if (m.nBuckets() <= DENSE_THRESHOLD) {
-            ring.setVisible(false);
+        if (m.nBuckets() <= DENSE_THRESHOLD && ringShown) {
+            showRing(false);
         }
         if (m.nBuckets() > DENSE_THRESHOLD) {
             drawDense(g, m);
@@ -391,6 +423,12 @@ public final class BucketsView extends CanvasView {
                 panY = Math.max(0, by - getHeight() / 2);
                 redrawAgain = true;
             }
+            // and sideways: a row of 256 cells is wider than the view in the default window
+            double bx = (12 + (follow.hash().bucket() % cols) * cell) * zoom;
+            if (bx < panX + 20 || bx > panX + getWidth() - 20) {
+                panX = Math.max(0, Math.min(bx - getWidth() / 2, contentWidth * zoom - getWidth() + 40));
+                redrawAgain = true;
+            }
         }
         // draw only the visible cells: a million buckets stay cheap
         double viewTop = panY / zoom - top;
@@ -409,7 +447,7 @@ public final class BucketsView extends CanvasView {
             g.restore();
         }
         OpContext op = m.op();
-        ring.setVisible(op.hash() != null);
+        showRing(op.hash() != null);
         if (op.hash() != null) {
             int b = op.hash().bucket();
             double x = 12 + (b % cols) * cell;
@@ -417,7 +455,6 @@ public final class BucketsView extends CanvasView {
             // the pulsing ring is a small scene node over the canvas: animation frames move only it
             ringX = (x + cell / 2) * zoom - panX;
             ringY = (y + cell / 2) * zoom - panY;
-            ring.setStroke(palette.highlight().darker());
             placeRing();
             // the label goes left of the ring when the ring is near the right edge
             boolean left = (x + 120) * zoom - panX > getWidth();
@@ -431,7 +468,7 @@ public final class BucketsView extends CanvasView {
         g.save();
         g.setTransform(1, 0, 0, 1, 0, 0);
         g.setFill(palette.background().deriveColor(0, 1, 1, 0.92));
-        g.fillRect(0, 0, canvas.getWidth(), 58);
+        g.fillRect(0, 0, canvas.getWidth(), HEADER);
         text(g, "Bucket occupancy · " + n + " buckets · " + m.count() + " of " + geo.maxEntries()
                 + " entries · seed " + Hex.u32(geo.hashrnd()), 12, 14, palette.text(), 14, true);
         text(g, "chain length 0: " + hist[0] + "   1: " + hist[1] + "   2: " + hist[2] + "   3: " + hist[3]

@@ -29,14 +29,54 @@ public final class JhashView extends CanvasView {
         return m != null && m.exists() && m.op().last() instanceof BucketEvent.HashComputed;
     }
 
+    private String lastKey;
+
+    /**
+     * The rounds are revealed a few times per step, not every frame: between reveals the canvas is left alone
+     * (a canvas repaint costs 10-20 ms in the software renderer).
+     */
     @Override
-    protected void draw(GraphicsContext g, MapModel m) {
+    protected boolean unchanged() {
+        MapModel m = map();
+        if (m == null || !m.exists()) {
+            lastKey = null;
+            return false;
+        }
+        String key = stamp + "/" + revealed(m) + "/" + panX + "/" + panY + "/" + zoom + "/" + canvas.getWidth() + "x"
+                + canvas.getHeight() + "/" + palette.dark();
+        if (key.equals(lastKey)) {
+            return true;
+        }
+        lastKey = key;
+        return false;
+    }
+
+    /** How many rows of the trace are shown now: all of them, except while a HashComputed step plays. */
+    private int revealed(MapModel m) {
+        OpContext.HashInfo h = shownHash(m);
+        boolean fresh = m.op().last() instanceof BucketEvent.HashComputed && progress < 1;
+        if (!fresh || h == null) {
+            return Integer.MAX_VALUE;
+        }
+        int rows = Jhash.trace(h.key(), h.seed()).steps().size() + 2;
+        return Math.max(1, (int) Math.ceil(progress * rows));
+    }
+
+    /** The operation's hash, or the race reader's when it is the one hashing. */
+    private static OpContext.HashInfo shownHash(MapModel m) {
         OpContext op = m.op();
         OpContext.HashInfo h = op.hash();
         if (m.reader().active() && m.reader().key() != null && (h == null || op.op() == null)) {
             h = new OpContext.HashInfo(m.reader().key(), m.geometry().hashrnd(), m.reader().hash(),
                     m.reader().bucket());
         }
+        return h;
+    }
+
+    @Override
+    protected void draw(GraphicsContext g, MapModel m) {
+        OpContext op = m.op();
+        OpContext.HashInfo h = shownHash(m);
         if (h == null) {
             text(g, "jhash · the next operation's key will be hashed here (seed " + Hex.u32(m.geometry().hashrnd())
                     + ")", 12, 18, palette.muted(), 13, false);
