@@ -10,16 +10,22 @@ public enum Errno {
     ENOENT(2),
     E2BIG(7),
     EBADF(9),
+    /** Not produced by the hash family; listed so the kernel harness can name it if a kernel does. */
+    EAGAIN(11),
     ENOMEM(12),
     EACCES(13),
     EFAULT(14),
     EBUSY(16),
     EEXIST(17),
+    ENODEV(19),
     EINVAL(22),
     ENOSPC(28),
+    ERANGE(34),
     EDEADLK(35),
+    ENOSYS(38),
     EBADFD(77),
     EOPNOTSUPP(95),
+    EADDRNOTAVAIL(99),
     ETIMEDOUT(110),
     /** Kernel-internal "not supported" (524), reported to user space unchanged for LRU + NO_PREALLOC. */
     ENOTSUPP(524);
