@@ -442,32 +442,29 @@ final class CParser {
     }
 
     private void skipBalancedParens() {
-        expect("(");
-        int depth = 1;
-        while (depth > 0) {
-            Token t = advance();
-            if (t.kind == Token.EOF) {
-                error(t, "expected ')'");
-            }
-            if (t.is("(")) {
-                depth++;
-            } else if (t.is(")")) {
-                depth--;
-            }
-        }
+        Token open = expect("(");
+        skipToClose(open, "(", ")");
     }
 
     private void skipBalancedBraces() {
         Token open = expect("{");
+        skipToClose(open, "{", "}");
+    }
+
+    /**
+     * Skips past the {@code closeText} matching {@code open} (already consumed), nesting included; at the end
+     * of input the unmatched opener is reported where it stands.
+     */
+    private void skipToClose(Token open, String openText, String closeText) {
         int depth = 1;
         while (depth > 0) {
             Token t = advance();
             if (t.kind == Token.EOF) {
-                error(open, "unmatched '{'");
+                error(open, "unmatched '" + openText + "'");
             }
-            if (t.is("{")) {
+            if (t.is(openText)) {
                 depth++;
-            } else if (t.is("}")) {
+            } else if (t.is(closeText)) {
                 depth--;
             }
         }

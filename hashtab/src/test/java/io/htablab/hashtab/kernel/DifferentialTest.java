@@ -1,5 +1,7 @@
 package io.htablab.hashtab.kernel;
 
+import io.htablab.hashtab.scenario.ScenarioFiles;
+
 import io.htablab.hashtab.htab.MapType;
 import io.htablab.hashtab.scenario.Backend;
 import io.htablab.hashtab.scenario.EngineBackend;

@@ -1,5 +1,7 @@
 package io.htablab.hashtab.kernel;
 
+import io.htablab.hashtab.scenario.ScenarioFiles;
+
 import io.htablab.hashtab.cli.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,7 @@
 package io.htablab.hashtab.kernel;
 
+import io.htablab.hashtab.scenario.ScenarioFiles;
+
 import io.htablab.hashtab.scenario.CpusMismatchException;
 import io.htablab.hashtab.scenario.Interpreter;
 import io.htablab.hashtab.scenario.ScenarioParser;

@@ -1,6 +1,7 @@
 package io.htablab.hashtab.scenario;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,30 +15,67 @@ public final class ScenarioFiles {
     private ScenarioFiles() {
     }
 
-    /** Where /work/shared lives when neither the property nor the relative path finds it (worktrees). */
-    static final Path SHARED_FALLBACK = Path.of("/work/shared");
-
     /**
-     * The shared directory: the {@code htablab.shared} property (surefire sets it relative to the module, which is
-     * right for the main checkout but not for a worktree one level deeper), else {@code ../../shared}; when that
-     * path does not exist, {@link #SHARED_FALLBACK}. May not exist at all: callers skip with
-     * {@link #sharedDirOrSkip()}.
+     * The shared directory: the {@code htablab.shared} property (set by the pom) when it holds the oracle
+     * examples, else the first ancestor of the working directory with a {@code shared/oracle/examples}
+     * (a git worktree sits deeper than the main checkout), else the configured path even though it is
+     * missing: callers skip with {@link #sharedDirOrSkip()}.
      */
     public static Path sharedDir() {
         String p = System.getProperty("htablab.shared");
         Path configured = p != null ? Path.of(p) : Path.of("..", "..", "shared");
-        if (!Files.isDirectory(configured) && Files.isDirectory(SHARED_FALLBACK)) {
-            return SHARED_FALLBACK;
+        if (Files.isDirectory(configured.resolve("oracle").resolve("examples"))) {
+            return configured.normalize();
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("shared").resolve("oracle").resolve("examples"))) {
+                return dir.resolve("shared");
+            }
         }
         return configured;
     }
 
-    /** {@link #sharedDir()}, or the test is skipped (JUnit assumption) with the paths that were tried. */
+    /** {@link #sharedDir()}, or the test is skipped (JUnit assumption) with the path that was tried. */
     public static Path sharedDirOrSkip() {
         Path dir = sharedDir();
         Assumptions.assumeTrue(Files.isDirectory(dir), () -> "shared directory not found: tried htablab.shared="
-                + System.getProperty("htablab.shared") + " and " + SHARED_FALLBACK);
+                + System.getProperty("htablab.shared") + " and the working directory's ancestors");
         return dir;
+    }
+
+    /** The oracle's example scenarios (each with its kernel output beside it); empty when not found. */
+    public static List<Path> examples() {
+        return hts(sharedDir().resolve("oracle").resolve("examples"));
+    }
+
+    /** The project's samples; empty when there are none. */
+    public static List<Path> samples() {
+        return hts(samplesDir());
+    }
+
+    /** The {@code .hts} files of a directory, sorted; empty when it does not exist. */
+    public static List<Path> hts(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".hts")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String read(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The recorded kernel output beside a scenario. */
+    public static String expectedOutput(Path hts) {
+        return read(outputOf(hts));
     }
 
     public static Path samplesDir() {
@@ -46,17 +84,16 @@ public final class ScenarioFiles {
     }
 
     /** Every {@code .hts} with a {@code .out} beside it in the oracle examples and the samples. */
-    public static List<Path> withRecordedOutput() throws IOException {
+    public static List<Path> withRecordedOutput() {
         List<Path> all = new ArrayList<>();
-        for (Path dir : List.of(sharedDir().resolve("oracle").resolve("examples"), samplesDir())) {
-            if (!Files.isDirectory(dir)) {
-                continue;
+        for (Path hts : examples()) {
+            if (Files.exists(outputOf(hts))) {
+                all.add(hts);
             }
-            try (Stream<Path> s = Files.list(dir)) {
-                s.filter(p -> p.toString().endsWith(".hts"))
-                        .filter(p -> Files.exists(outputOf(p)))
-                        .sorted()
-                        .forEach(all::add);
+        }
+        for (Path hts : samples()) {
+            if (Files.exists(outputOf(hts))) {
+                all.add(hts);
             }
         }
         return all;
