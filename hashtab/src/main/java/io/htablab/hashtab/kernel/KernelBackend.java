@@ -1,5 +1,8 @@
 package io.htablab.hashtab.kernel;
 
+import io.htablab.hashtab.htab.BatchResult;
+import io.htablab.hashtab.htab.KeyResult;
+import io.htablab.hashtab.htab.ValueResult;
 import com.sun.jna.Memory;
 import io.htablab.hashtab.htab.Errno;
 import io.htablab.hashtab.htab.HtabAttr;
@@ -353,23 +356,23 @@ public final class KernelBackend implements Backend {
     }
 
     @Override
-    public ValueReply lookup(MapHandle map, byte[] key, long flags) {
+    public ValueResult lookup(MapHandle map, byte[] key, long flags) {
         return lookupCommand(live(map), Bpf.BPF_MAP_LOOKUP_ELEM, key, flags);
     }
 
     @Override
-    public ValueReply lookupAndDelete(MapHandle map, byte[] key, long flags) {
+    public ValueResult lookupAndDelete(MapHandle map, byte[] key, long flags) {
         return lookupCommand(live(map), Bpf.BPF_MAP_LOOKUP_AND_DELETE_ELEM, key, flags);
     }
 
-    private ValueReply lookupCommand(KernelMap m, int cmd, byte[] key, long flags) {
+    private ValueResult lookupCommand(KernelMap m, int cmd, byte[] key, long flags) {
         Memory k = Bpf.copyOf(key);
         Memory v = Bpf.zeroed(m.userValueSize);
         long r = sys(cmd, Bpf.elemAttr(m.fd(), k, v, flags));
         if (r < 0) {
-            return new ValueReply(errno(-r), null);
+            return new ValueResult(errno(-r), null, null);
         }
-        return new ValueReply(Errno.OK, v.getByteArray(0, m.userValueSize));
+        return new ValueResult(Errno.OK, v.getByteArray(0, m.userValueSize), null);
     }
 
     @Override
@@ -385,18 +388,18 @@ public final class KernelBackend implements Backend {
     }
 
     @Override
-    public KeyReply getNextKey(MapHandle map, byte[] key) {
+    public KeyResult getNextKey(MapHandle map, byte[] key) {
         KernelMap m = live(map);
         Memory next = Bpf.zeroed(m.keySize);
         long r = sys(Bpf.BPF_MAP_GET_NEXT_KEY, Bpf.elemAttr(m.fd(), key == null ? null : Bpf.copyOf(key), next, 0));
         if (r < 0) {
-            return new KeyReply(errno(-r), null);
+            return new KeyResult(errno(-r), null, null);
         }
-        return new KeyReply(Errno.OK, next.getByteArray(0, m.keySize));
+        return new KeyResult(Errno.OK, next.getByteArray(0, m.keySize), null);
     }
 
     @Override
-    public BatchReply lookupBatch(MapHandle map, boolean andDelete, byte[] in, long count, long elemFlags) {
+    public BatchResult lookupBatch(MapHandle map, boolean andDelete, byte[] in, long count, long elemFlags) {
         KernelMap m = live(map);
         // The kernel never returns more elements than the map can hold, so the buffers need no more room.
         long room = Math.min(count, m.maxEntries + 1);
@@ -419,24 +422,24 @@ public final class KernelBackend implements Backend {
                 valueList.add(values.getByteArray(i * m.userValueSize, m.userValueSize));
             }
         }
-        return new BatchReply(result(r), got, out, keyList, valueList);
+        return new BatchResult(result(r), got, out, keyList, valueList, null);
     }
 
     @Override
-    public BatchReply updateBatch(MapHandle map, List<byte[]> keys, List<byte[]> values, long elemFlags) {
+    public BatchResult updateBatch(MapHandle map, List<byte[]> keys, List<byte[]> values, long elemFlags) {
         KernelMap m = live(map);
         Memory a = Bpf.batchAttr(null, null, Bpf.copyOf(concat(keys)), Bpf.copyOf(concat(values)), keys.size(),
                 m.fd(), elemFlags, 0);
         long r = sys(Bpf.BPF_MAP_UPDATE_BATCH, a);
-        return new BatchReply(result(r), Bpf.batchCount(a), null, List.of(), List.of());
+        return new BatchResult(result(r), Bpf.batchCount(a), null, List.of(), List.of(), null);
     }
 
     @Override
-    public BatchReply deleteBatch(MapHandle map, List<byte[]> keys, long elemFlags) {
+    public BatchResult deleteBatch(MapHandle map, List<byte[]> keys, long elemFlags) {
         KernelMap m = live(map);
         Memory a = Bpf.batchAttr(null, null, Bpf.copyOf(concat(keys)), null, keys.size(), m.fd(), elemFlags, 0);
         long r = sys(Bpf.BPF_MAP_DELETE_BATCH, a);
-        return new BatchReply(result(r), Bpf.batchCount(a), null, List.of(), List.of());
+        return new BatchResult(result(r), Bpf.batchCount(a), null, List.of(), List.of(), null);
     }
 
     private static byte[] concat(List<byte[]> parts) {
@@ -470,17 +473,17 @@ public final class KernelBackend implements Backend {
     // ------------------------------------------------------------------ program side
 
     @Override
-    public ValueReply progLookup(MapHandle map, byte[] key) {
+    public ValueResult progLookup(MapHandle map, byte[] key) {
         KernelMap m = live(map);
         ProgramRun run = runProgram(m, HelperPrograms.Op.LOOKUP, key, null, 0);
         if (run.errno != null) {
-            return new ValueReply(run.errno, null);
+            return new ValueResult(run.errno, null, null);
         }
         if (run.result == HelperPrograms.LOOKUP_FOUND) {
-            return new ValueReply(Errno.OK, run.value);
+            return new ValueResult(Errno.OK, run.value, null);
         }
         if (run.result == HelperPrograms.LOOKUP_MISSED) {
-            return new ValueReply(Errno.ENOENT, null);
+            return new ValueResult(Errno.ENOENT, null, null);
         }
         throw new KernelHarnessException("the lookup program of map " + m.name + " did not run (result 0x"
                 + Long.toHexString(run.result) + ")");

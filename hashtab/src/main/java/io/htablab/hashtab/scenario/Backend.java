@@ -1,8 +1,11 @@
 package io.htablab.hashtab.scenario;
 
+import io.htablab.hashtab.htab.BatchResult;
 import io.htablab.hashtab.htab.Errno;
 import io.htablab.hashtab.htab.HtabAttr;
+import io.htablab.hashtab.htab.KeyResult;
 import io.htablab.hashtab.htab.MapType;
+import io.htablab.hashtab.htab.ValueResult;
 
 import java.util.List;
 
@@ -10,6 +13,10 @@ import java.util.List;
  * What a scenario needs from "a kernel": the bpf() commands and the three program helpers, in the
  * kernel's terms (raw user buffers, errno results). The engine and the live kernel both implement
  * it, so one {@link Interpreter} prints both outputs and they can be compared line by line.
+ *
+ * <p>Results are the engine's own result records ({@link ValueResult}, {@link KeyResult}, {@link BatchResult});
+ * a batch result's {@code count} is the attr's count as the kernel left it and its {@code outBatch} is null
+ * when the kernel did not write the cursor.
  *
  * <p>Buffers follow the syscall ABI: a user-space value of a per-CPU map is
  * {@code possibleCpus * round8(valueSize)} bytes; a program value is {@code valueSize} bytes.
@@ -26,24 +33,6 @@ public interface Backend extends AutoCloseable {
     }
 
     record Created(Errno errno, MapHandle map) {
-    }
-
-    record ValueReply(Errno errno, byte[] value) {
-    }
-
-    record KeyReply(Errno errno, byte[] key) {
-    }
-
-    /**
-     * The outcome of a batch command.
-     *
-     * @param errno  the command's result
-     * @param count  the attr's {@code count} as the kernel left it
-     * @param out    the out_batch cursor when the kernel wrote it, else null
-     * @param keys   the returned keys (lookup batches), possibly empty
-     * @param values the returned user-space values, parallel to {@code keys}
-     */
-    record BatchReply(Errno errno, long count, byte[] out, List<byte[]> keys, List<byte[]> values) {
     }
 
     record InfoReply(Errno errno, MapType type, long keySize, long valueSize, long maxEntries, int mapFlags) {
@@ -71,28 +60,28 @@ public interface Backend extends AutoCloseable {
     /** Releases a map (a re-created name, or the end of the run). */
     void close(MapHandle map);
 
-    ValueReply lookup(MapHandle map, byte[] key, long flags);
+    ValueResult lookup(MapHandle map, byte[] key, long flags);
 
     Errno update(MapHandle map, byte[] key, byte[] value, long flags);
 
     Errno delete(MapHandle map, byte[] key);
 
-    ValueReply lookupAndDelete(MapHandle map, byte[] key, long flags);
+    ValueResult lookupAndDelete(MapHandle map, byte[] key, long flags);
 
     /** {@code key == null} asks for the first key. */
-    KeyReply getNextKey(MapHandle map, byte[] key);
+    KeyResult getNextKey(MapHandle map, byte[] key);
 
     /** {@code in == null} means no in_batch pointer; {@code count} is the attr's u32 count. */
-    BatchReply lookupBatch(MapHandle map, boolean andDelete, byte[] in, long count, long elemFlags);
+    BatchResult lookupBatch(MapHandle map, boolean andDelete, byte[] in, long count, long elemFlags);
 
-    BatchReply updateBatch(MapHandle map, List<byte[]> keys, List<byte[]> values, long elemFlags);
+    BatchResult updateBatch(MapHandle map, List<byte[]> keys, List<byte[]> values, long elemFlags);
 
-    BatchReply deleteBatch(MapHandle map, List<byte[]> keys, long elemFlags);
+    BatchResult deleteBatch(MapHandle map, List<byte[]> keys, long elemFlags);
 
     InfoReply info(MapHandle map);
 
     /** bpf_map_lookup_elem() from a program on the current CPU; the value is {@code valueSize} bytes. */
-    ValueReply progLookup(MapHandle map, byte[] key);
+    ValueResult progLookup(MapHandle map, byte[] key);
 
     Errno progUpdate(MapHandle map, byte[] key, byte[] value, long flags);
 

@@ -104,8 +104,8 @@ public final class EngineBackend implements Backend {
     }
 
     @Override
-    public ValueReply lookup(MapHandle map, byte[] key, long flags) {
-        return reply(m(map).lookup(cpu, key, flags));
+    public ValueResult lookup(MapHandle map, byte[] key, long flags) {
+        return m(map).lookup(cpu, key, flags);
     }
 
     @Override
@@ -119,31 +119,30 @@ public final class EngineBackend implements Backend {
     }
 
     @Override
-    public ValueReply lookupAndDelete(MapHandle map, byte[] key, long flags) {
-        return reply(m(map).lookupAndDelete(cpu, key, flags));
+    public ValueResult lookupAndDelete(MapHandle map, byte[] key, long flags) {
+        return m(map).lookupAndDelete(cpu, key, flags);
     }
 
     @Override
-    public KeyReply getNextKey(MapHandle map, byte[] key) {
-        KeyResult r = m(map).getNextKey(cpu, key);
-        return new KeyReply(r.errno(), r.key());
+    public KeyResult getNextKey(MapHandle map, byte[] key) {
+        return m(map).getNextKey(cpu, key);
     }
 
     @Override
-    public BatchReply lookupBatch(MapHandle map, boolean andDelete, byte[] in, long count, long elemFlags) {
+    public BatchResult lookupBatch(MapHandle map, boolean andDelete, byte[] in, long count, long elemFlags) {
         BpfMap bpfMap = m(map);
-        return reply(andDelete ? bpfMap.lookupAndDeleteBatch(cpu, in, count, elemFlags, 0)
-                : bpfMap.lookupBatch(cpu, in, count, elemFlags, 0));
+        return andDelete ? bpfMap.lookupAndDeleteBatch(cpu, in, count, elemFlags, 0)
+                : bpfMap.lookupBatch(cpu, in, count, elemFlags, 0);
     }
 
     @Override
-    public BatchReply updateBatch(MapHandle map, List<byte[]> keys, List<byte[]> values, long elemFlags) {
-        return reply(m(map).updateBatch(cpu, keys, values, elemFlags));
+    public BatchResult updateBatch(MapHandle map, List<byte[]> keys, List<byte[]> values, long elemFlags) {
+        return m(map).updateBatch(cpu, keys, values, elemFlags);
     }
 
     @Override
-    public BatchReply deleteBatch(MapHandle map, List<byte[]> keys, long elemFlags) {
-        return reply(m(map).deleteBatch(cpu, keys, elemFlags));
+    public BatchResult deleteBatch(MapHandle map, List<byte[]> keys, long elemFlags) {
+        return m(map).deleteBatch(cpu, keys, elemFlags);
     }
 
     @Override
@@ -153,8 +152,8 @@ public final class EngineBackend implements Backend {
     }
 
     @Override
-    public ValueReply progLookup(MapHandle map, byte[] key) {
-        return reply(m(map).progLookup(cpu, key));
+    public ValueResult progLookup(MapHandle map, byte[] key) {
+        return m(map).progLookup(cpu, key);
     }
 
     @Override
@@ -198,13 +197,7 @@ public final class EngineBackend implements Backend {
         return ((EngineMap) handle).map;
     }
 
-    private static ValueReply reply(ValueResult r) {
-        return new ValueReply(r.errno(), r.value());
-    }
 
-    private static BatchReply reply(BatchResult r) {
-        return new BatchReply(r.errno(), r.count(), r.outBatch(), r.keys(), r.values());
-    }
 
     private record EngineMap(BpfMap map) implements MapHandle {
         @Override

@@ -1,5 +1,8 @@
 package io.htablab.hashtab.scenario;
 
+import io.htablab.hashtab.htab.BatchResult;
+import io.htablab.hashtab.htab.KeyResult;
+import io.htablab.hashtab.htab.ValueResult;
 import io.htablab.hashtab.htab.Errno;
 import io.htablab.hashtab.htab.MapFlag;
 
@@ -109,11 +112,11 @@ public final class Interpreter implements AutoCloseable {
         } else if (statement instanceof Statement.NextKey s) {
             Backend.MapHandle m = get(s.map());
             byte[] k = s.key() == null ? null : key(m, s.map(), s.keySource(), s.key());
-            Backend.KeyReply r = backend.getNextKey(m, k);
+            KeyResult r = backend.getNextKey(m, k);
             out.accept(r.errno().isOk() ? "key " + Bytes.hex(r.key()) : result(r.errno()));
         } else if (statement instanceof Statement.ProgLookup s) {
             Backend.MapHandle m = get(s.map());
-            Backend.ValueReply r = backend.progLookup(m, key(m, s.map(), s.keySource(), s.key()));
+            ValueResult r = backend.progLookup(m, key(m, s.map(), s.keySource(), s.key()));
             out.accept(r.errno().isOk() ? "value " + Bytes.hex(r.value(), 0, m.valueSize()) : result(r.errno()));
         } else if (statement instanceof Statement.ProgUpdate s) {
             Backend.MapHandle m = get(s.map());
@@ -170,7 +173,7 @@ public final class Interpreter implements AutoCloseable {
         byte[] k = null;
         int n = 0;
         while (true) {
-            Backend.KeyReply next = backend.getNextKey(m, k);
+            KeyResult next = backend.getNextKey(m, k);
             if (next.errno() == Errno.ENOENT) {
                 break;
             }
@@ -179,7 +182,7 @@ public final class Interpreter implements AutoCloseable {
                 return;
             }
             k = next.key();
-            Backend.ValueReply v = backend.lookup(m, k, 0);
+            ValueResult v = backend.lookup(m, k, 0);
             if (!v.errno().isOk()) {
                 out.accept(result(v.errno()));
                 return;
@@ -192,10 +195,10 @@ public final class Interpreter implements AutoCloseable {
         out.accept("end " + n);
     }
 
-    private String batchLine(Backend.MapHandle m, Backend.BatchReply r) {
+    private String batchLine(Backend.MapHandle m, BatchResult r) {
         StringBuilder sb = new StringBuilder("batch count=").append(r.count());
-        if (r.out() != null) {
-            sb.append(" out=").append(Bytes.hex(r.out()));
+        if (r.outBatch() != null) {
+            sb.append(" out=").append(Bytes.hex(r.outBatch()));
             int n = r.keys().size();
             if (n > 0) {
                 sb.append(" keys=");
@@ -214,7 +217,7 @@ public final class Interpreter implements AutoCloseable {
         return sb.toString();
     }
 
-    private String valueLine(Backend.MapHandle m, Backend.ValueReply r) {
+    private String valueLine(Backend.MapHandle m, ValueResult r) {
         return r.errno().isOk() ? "value " + formatUserValue(m, r.value()) : result(r.errno());
     }
 

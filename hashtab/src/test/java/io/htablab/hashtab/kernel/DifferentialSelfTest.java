@@ -1,5 +1,8 @@
 package io.htablab.hashtab.kernel;
 
+import io.htablab.hashtab.htab.BatchResult;
+import io.htablab.hashtab.htab.KeyResult;
+import io.htablab.hashtab.htab.ValueResult;
 import io.htablab.hashtab.htab.Errno;
 import io.htablab.hashtab.htab.HtabAttr;
 import io.htablab.hashtab.scenario.Backend;
@@ -34,29 +37,29 @@ class DifferentialSelfTest {
         @Override public Errno selectCpu(int cpu) { return engine.selectCpu(cpu); }
         @Override public Created create(String name, HtabAttr attr) { return engine.create(name, attr); }
         @Override public void close(MapHandle map) { engine.close(map); }
-        @Override public ValueReply lookup(MapHandle map, byte[] key, long flags) {
-            ValueReply r = engine.lookup(map, key, flags);
-            return Arrays.equals(key, FAULTY_KEY) && r.errno().isOk() ? new ValueReply(Errno.ENOENT, null) : r;
+        @Override public ValueResult lookup(MapHandle map, byte[] key, long flags) {
+            ValueResult r = engine.lookup(map, key, flags);
+            return Arrays.equals(key, FAULTY_KEY) && r.errno().isOk() ? new ValueResult(Errno.ENOENT, null, null) : r;
         }
         @Override public Errno update(MapHandle map, byte[] key, byte[] value, long flags) {
             return engine.update(map, key, value, flags);
         }
         @Override public Errno delete(MapHandle map, byte[] key) { return engine.delete(map, key); }
-        @Override public ValueReply lookupAndDelete(MapHandle map, byte[] key, long flags) {
+        @Override public ValueResult lookupAndDelete(MapHandle map, byte[] key, long flags) {
             return engine.lookupAndDelete(map, key, flags);
         }
-        @Override public KeyReply getNextKey(MapHandle map, byte[] key) { return engine.getNextKey(map, key); }
-        @Override public BatchReply lookupBatch(MapHandle map, boolean andDelete, byte[] in, long count, long elemFlags) {
+        @Override public KeyResult getNextKey(MapHandle map, byte[] key) { return engine.getNextKey(map, key); }
+        @Override public BatchResult lookupBatch(MapHandle map, boolean andDelete, byte[] in, long count, long elemFlags) {
             return engine.lookupBatch(map, andDelete, in, count, elemFlags);
         }
-        @Override public BatchReply updateBatch(MapHandle map, List<byte[]> keys, List<byte[]> values, long elemFlags) {
+        @Override public BatchResult updateBatch(MapHandle map, List<byte[]> keys, List<byte[]> values, long elemFlags) {
             return engine.updateBatch(map, keys, values, elemFlags);
         }
-        @Override public BatchReply deleteBatch(MapHandle map, List<byte[]> keys, long elemFlags) {
+        @Override public BatchResult deleteBatch(MapHandle map, List<byte[]> keys, long elemFlags) {
             return engine.deleteBatch(map, keys, elemFlags);
         }
         @Override public InfoReply info(MapHandle map) { return engine.info(map); }
-        @Override public ValueReply progLookup(MapHandle map, byte[] key) { return engine.progLookup(map, key); }
+        @Override public ValueResult progLookup(MapHandle map, byte[] key) { return engine.progLookup(map, key); }
         @Override public Errno progUpdate(MapHandle map, byte[] key, byte[] value, long flags) {
             return engine.progUpdate(map, key, value, flags);
         }

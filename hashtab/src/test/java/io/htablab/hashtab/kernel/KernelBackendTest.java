@@ -1,5 +1,6 @@
 package io.htablab.hashtab.kernel;
 
+import io.htablab.hashtab.htab.BatchResult;
 import io.htablab.hashtab.htab.ElemFlag;
 import io.htablab.hashtab.htab.Errno;
 import io.htablab.hashtab.htab.HtabAttr;
@@ -121,28 +122,28 @@ class KernelBackendTest {
                 keys.add(u32(key));
                 values.add(u32(key * 10));
             }
-            Backend.BatchReply put = k.updateBatch(m, keys, values, 0);
+            BatchResult put = k.updateBatch(m, keys, values, 0);
             assertThat(put.errno()).isEqualTo(Errno.OK);
             assertThat(put.count()).isEqualTo(7);
-            Backend.BatchReply first = k.lookupBatch(m, false, null, 3, 0);
+            BatchResult first = k.lookupBatch(m, false, null, 3, 0);
             assertThat(first.errno()).isEqualTo(Errno.OK);
             assertThat(first.count()).isEqualTo(3);
-            assertThat(first.out()).isEqualTo(u32(5));
+            assertThat(first.outBatch()).isEqualTo(u32(5));
             assertThat(first.keys()).containsExactly(u32(4), u32(2), u32(1));
-            Backend.BatchReply nospc = k.lookupBatch(m, false, u32(5), 1, 0);
+            BatchResult nospc = k.lookupBatch(m, false, u32(5), 1, 0);
             assertThat(nospc.errno()).isEqualTo(Errno.ENOSPC);
             assertThat(nospc.count()).isZero();
-            assertThat(nospc.out()).isEqualTo(u32(5));
-            Backend.BatchReply past = k.lookupBatch(m, false, u32(8), 1, 0);
+            assertThat(nospc.outBatch()).isEqualTo(u32(5));
+            BatchResult past = k.lookupBatch(m, false, u32(8), 1, 0);
             assertThat(past.errno()).isEqualTo(Errno.ENOENT);
-            assertThat(past.out()).isNull();
-            Backend.BatchReply untouched = k.lookupBatch(m, false, null, 0, 0);
+            assertThat(past.outBatch()).isNull();
+            BatchResult untouched = k.lookupBatch(m, false, null, 0, 0);
             assertThat(untouched.errno()).isEqualTo(Errno.OK);
-            assertThat(untouched.out()).isNull();
-            Backend.BatchReply badFlags = k.updateBatch(m, keys.subList(0, 2), values.subList(0, 2), ElemFlag.BPF_NOEXIST);
+            assertThat(untouched.outBatch()).isNull();
+            BatchResult badFlags = k.updateBatch(m, keys.subList(0, 2), values.subList(0, 2), ElemFlag.BPF_NOEXIST);
             assertThat(badFlags.errno()).isEqualTo(Errno.EINVAL);
             assertThat(badFlags.count()).isEqualTo(2);
-            Backend.BatchReply del = k.deleteBatch(m, List.of(u32(1), u32(99), u32(2)), 0);
+            BatchResult del = k.deleteBatch(m, List.of(u32(1), u32(99), u32(2)), 0);
             assertThat(del.errno()).isEqualTo(Errno.ENOENT);
             assertThat(del.count()).isEqualTo(1);
         }
