@@ -50,6 +50,16 @@ public final class BpfMap {
         this.events = htab.events;
     }
 
+    /** The map's id in its runtime (bpf_map_info.id). */
+    public int id() {
+        return htab.mapId();
+    }
+
+    /** The map's name (bpf_map_info.name), "" for none. */
+    public String name() {
+        return htab.name();
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // BPF_MAP_CREATE
 
@@ -81,7 +91,9 @@ public final class BpfMap {
             return new CreateResult(alloc.errno(), null, alloc.detail());
         }
         int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
-        return new CreateResult(Errno.OK, new BpfMap(alloc.htab(), flags & MapFlag.FD_ONLY_FLAGS), null);
+        BpfMap map = new BpfMap(alloc.htab(), flags & MapFlag.FD_ONLY_FLAGS);
+        options.runtime().register(map.id(), map);
+        return new CreateResult(Errno.OK, map, null);
     }
 
     private static boolean isU32(long v) {
@@ -162,13 +174,13 @@ public final class BpfMap {
 
     private void begin(Op op, int cpu, byte[] key) {
         if (htab.events.enabled()) {
-            htab.events.accept(new MapEvent.OpStarted(op, cpu, key == null ? null : key.clone()));
+            htab.events.accept(new MapEvent.OpStarted(htab.mapId(), op, cpu, key == null ? null : key.clone()));
         }
     }
 
     private <T> T end(Op op, int cpu, byte[] key, Errno errno, T result) {
         if (htab.events.enabled()) {
-            htab.events.accept(new MapEvent.OpFinished(op, cpu, key == null ? null : key.clone(), errno));
+            htab.events.accept(new MapEvent.OpFinished(htab.mapId(), op, cpu, key == null ? null : key.clone(), errno));
         }
         return result;
     }
@@ -179,7 +191,7 @@ public final class BpfMap {
 
     private Errno denied(Errno errno, String reason) {
         if (htab.events.enabled()) {
-            htab.events.accept(new MapEvent.Error(errno, reason));
+            htab.events.accept(new MapEvent.Error(htab.mapId(), errno, reason));
         }
         return errno;
     }

@@ -68,7 +68,7 @@ public final class ChainWalker {
             boolean hashMatch = store.hash(n) == hash;
             boolean keyMatch = hashMatch && store.keyEquals(n, key);
             if (htab.events.enabled()) {
-                htab.events.accept(new BucketEvent.NodeVisited(bucket, n, hashMatch, keyMatch));
+                htab.events.accept(new BucketEvent.NodeVisited(htab.mapId(), bucket, n, hashMatch, keyMatch));
             }
             if (keyMatch) {
                 done = true;
@@ -81,7 +81,7 @@ public final class ChainWalker {
         int marker = Buckets.nullsValue(n);
         boolean restart = marker != bucket;
         if (htab.events.enabled()) {
-            htab.events.accept(new BucketEvent.NullsReached(bucket, marker, restart));
+            htab.events.accept(new BucketEvent.NullsReached(htab.mapId(), bucket, marker, restart));
         }
         if (restart) {
             restarts++;

@@ -29,6 +29,9 @@ public final class Htab implements HtabState {
 
     /** The kernel's checks and sizing this map was created from (also computes its memlock). */
     private final HtabGeometry geometry;
+    /** The kernel's map id (from the runtime's IDR); every event carries it. */
+    private final int mapId;
+    private final String name;
     private final MapType type;
     private final int keySize;
     private final int valueSize;
@@ -58,9 +61,11 @@ public final class Htab implements HtabState {
     /** Live linked elements (htab->count and the map's elem count agree after every operation). */
     private int count;
 
-    private Htab(HtabGeometry geometry, MapType type, int keySize, int valueSize, long maxEntries, int mapFlags, int nBuckets,
+    private Htab(HtabGeometry geometry, int mapId, String name, MapType type, int keySize, int valueSize, long maxEntries, int mapFlags, int nBuckets,
                  long elemSize, long numEntries, int hashrnd, int nrCpus, Listeners events, ElemStore store) {
         this.geometry = geometry;
+        this.mapId = mapId;
+        this.name = name;
         this.type = type;
         this.keySize = keySize;
         this.valueSize = valueSize;
@@ -82,8 +87,9 @@ public final class Htab implements HtabState {
         this.events = events;
         this.buckets = new Buckets(nBuckets);
         this.store = store;
-        this.freelist = prealloc && !lru ? new PcpuFreelist(nrCpus, (int) numEntries, events) : null;
-        this.bpfLru = lru ? new BpfLru((int) numEntries, nrCpus, percpuLru, this::htabLruMapDeleteNode, events)
+        this.freelist = prealloc && !lru ? new PcpuFreelist(nrCpus, (int) numEntries, events, mapId) : null;
+        this.bpfLru = lru ? new BpfLru((int) numEntries, nrCpus, percpuLru, this::htabLruMapDeleteNode, events,
+                mapId)
                 : null;
     }
 
@@ -132,11 +138,12 @@ public final class Htab implements HtabState {
         }
         int stored = flags & ~MapFlag.FD_ONLY_FLAGS;
         Listeners sink = new Listeners(options.events());
-        Htab htab = new Htab(geometry, type, keySize, valueSize, maxEntries, stored, (int) nBuckets, elemSize,
-                numEntries, hashrnd, p, sink, store);
+        int mapId = options.runtime().allocId();
+        Htab htab = new Htab(geometry, mapId, options.name(), type, keySize, valueSize, maxEntries, stored,
+                (int) nBuckets, elemSize, numEntries, hashrnd, p, sink, store);
         if (sink.enabled()) {
-            sink.accept(new MapEvent.MapCreated(type, keySize, valueSize, maxEntries, (int) nBuckets, elemSize,
-                    numEntries, hashrnd, p, stored, prealloc, valueStride));
+            sink.accept(new MapEvent.MapCreated(mapId, options.name(), type, keySize, valueSize, maxEntries,
+                    (int) nBuckets, elemSize, numEntries, hashrnd, p, stored, prealloc, valueStride));
         }
         if (prealloc) {
             htab.preallocInit(options.creatingCpu());
@@ -158,6 +165,16 @@ public final class Htab implements HtabState {
 
     // ---------------------------------------------------------------------------------------------------------
     // Type helpers
+
+    /** The map's id (bpf_map_info.id). */
+    public int mapId() {
+        return mapId;
+    }
+
+    /** The map's name (bpf_map_info.name), "" for none. */
+    public String name() {
+        return name;
+    }
 
     public boolean isLru() {
         return lru;
@@ -188,7 +205,7 @@ public final class Htab implements HtabState {
     int htabMapHash(byte[] key) {
         int hash = Jhash.htabMapHash(key, 0, keySize, hashrnd);
         if (events.enabled()) {
-            events.accept(new BucketEvent.HashComputed(key.clone(), hashrnd, hash, hash & (nBuckets - 1)));
+            events.accept(new BucketEvent.HashComputed(mapId, key.clone(), hashrnd, hash, hash & (nBuckets - 1)));
         }
         return hash;
     }
@@ -211,7 +228,7 @@ public final class Htab implements HtabState {
                 boolean hashMatch = store.hash(n) == hash;
                 boolean keyMatch = hashMatch && store.keyEquals(n, key);
                 if (trace) {
-                    events.accept(new BucketEvent.NodeVisited(bucket, n, hashMatch, keyMatch));
+                    events.accept(new BucketEvent.NodeVisited(mapId, bucket, n, hashMatch, keyMatch));
                 }
                 if (keyMatch) {
                     return n;
@@ -220,7 +237,7 @@ public final class Htab implements HtabState {
             }
             boolean restart = Buckets.nullsValue(n) != bucket;
             if (trace) {
-                events.accept(new BucketEvent.NullsReached(bucket, Buckets.nullsValue(n), restart));
+                events.accept(new BucketEvent.NullsReached(mapId, bucket, Buckets.nullsValue(n), restart));
             }
             if (!restart) {
                 return -1;
@@ -237,13 +254,13 @@ public final class Htab implements HtabState {
         while (!Buckets.isNulls(n)) {
             boolean hashMatch = store.hash(n) == hash;
             boolean keyMatch = hashMatch && store.keyEquals(n, key);
-            events.accept(new BucketEvent.NodeVisited(bucket, n, hashMatch, keyMatch));
+            events.accept(new BucketEvent.NodeVisited(mapId, bucket, n, hashMatch, keyMatch));
             if (keyMatch) {
                 return n;
             }
             n = store.next(n);
         }
-        events.accept(new BucketEvent.NullsReached(bucket, Buckets.nullsValue(n), false));
+        events.accept(new BucketEvent.NullsReached(mapId, bucket, Buckets.nullsValue(n), false));
         return -1;
     }
 
@@ -259,42 +276,42 @@ public final class Htab implements HtabState {
      */
     Errno htabLockBucket(int bucket, int cpu) {
         if (events.enabled()) {
-            events.accept(new BucketEvent.BucketLocked(bucket, cpu));
+            events.accept(new BucketEvent.BucketLocked(mapId, bucket, cpu));
         }
         return Errno.OK;
     }
 
     void htabUnlockBucket(int bucket, int cpu) {
         if (events.enabled()) {
-            events.accept(new BucketEvent.BucketUnlocked(bucket, cpu));
+            events.accept(new BucketEvent.BucketUnlocked(mapId, bucket, cpu));
         }
     }
 
     private void linkHead(int bucket, int elem) {
         buckets.addHead(store, bucket, elem);
         if (events.enabled()) {
-            events.accept(new BucketEvent.ElemLinked(bucket, elem, store.key(elem), store.hash(elem)));
+            events.accept(new BucketEvent.ElemLinked(mapId, bucket, elem, store.key(elem), store.hash(elem)));
         }
     }
 
     private void unlink(int bucket, int elem) {
         buckets.unlink(store, bucket, elem);
         if (events.enabled()) {
-            events.accept(new BucketEvent.ElemUnlinked(bucket, elem, store.key(elem), store.hash(elem)));
+            events.accept(new BucketEvent.ElemUnlinked(mapId, bucket, elem, store.key(elem), store.hash(elem)));
         }
     }
 
     private void incElemCount() {
         count++;
         if (events.enabled()) {
-            events.accept(new MapEvent.CounterChanged(count));
+            events.accept(new MapEvent.CounterChanged(mapId, count));
         }
     }
 
     private void decElemCount() {
         count--;
         if (events.enabled()) {
-            events.accept(new MapEvent.CounterChanged(count));
+            events.accept(new MapEvent.CounterChanged(mapId, count));
         }
     }
 
@@ -316,7 +333,7 @@ public final class Htab implements HtabState {
 
     private Errno fail(Errno errno, String reason) {
         if (events.enabled()) {
-            events.accept(new MapEvent.Error(errno, reason));
+            events.accept(new MapEvent.Error(mapId, errno, reason));
         }
         return errno;
     }
@@ -327,14 +344,14 @@ public final class Htab implements HtabState {
     private void copyValueIn(int elem, int off, byte[] src, int srcOff, int len, int slot) {
         store.writeValue(elem, off, src, srcOff, len);
         if (events.enabled()) {
-            events.accept(new MapEvent.ValueCopied(elem, slot, off, store.value(elem, off, len)));
+            events.accept(new MapEvent.ValueCopied(mapId, elem, slot, off, store.value(elem, off, len)));
         }
     }
 
     private void zeroValueIn(int elem, int off, int len, int slot) {
         store.zeroValue(elem, off, len);
         if (events.enabled()) {
-            events.accept(new MapEvent.ValueCopied(elem, slot, off, new byte[len]));
+            events.accept(new MapEvent.ValueCopied(mapId, elem, slot, off, new byte[len]));
         }
     }
 
@@ -420,7 +437,7 @@ public final class Htab implements HtabState {
                 return -1;
             }
             if (events.enabled()) {
-                events.accept(new MapEvent.ElemAllocated(elem));
+                events.accept(new MapEvent.ElemAllocated(mapId, elem));
             }
         }
         store.setKey(elem, key);
@@ -442,7 +459,7 @@ public final class Htab implements HtabState {
         } else {
             store.free(elem);
             if (events.enabled()) {
-                events.accept(new MapEvent.ElemFreed(elem));
+                events.accept(new MapEvent.ElemFreed(mapId, elem));
             }
         }
     }

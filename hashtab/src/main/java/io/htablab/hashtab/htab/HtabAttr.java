@@ -1,5 +1,8 @@
 package io.htablab.hashtab.htab;
 
+import io.htablab.hashtab.htab.fields.FieldRecord;
+import io.htablab.hashtab.htab.fields.MapBtf;
+
 /**
  * The part of {@code union bpf_attr} that BPF_MAP_CREATE reads for the hash family.
  *
@@ -12,11 +15,27 @@ package io.htablab.hashtab.htab;
  * @param maxEntries  requested max_entries (before any NO_COMMON_LRU rounding)
  * @param mapFlags    BPF_F_* create flags as given (RDONLY/WRONLY included)
  * @param numaNode    the NUMA node; only meaningful with {@link MapFlag#NUMA_NODE}
+ * @param btf         the key/value BTF types (btf_key_type_id/btf_value_type_id), or null for a map without BTF
  */
-public record HtabAttr(MapType type, long keySize, long valueSize, long maxEntries, int mapFlags, int numaNode) {
+public record HtabAttr(MapType type, long keySize, long valueSize, long maxEntries, int mapFlags, int numaNode,
+                       MapBtf btf) {
+
+    public HtabAttr(MapType type, long keySize, long valueSize, long maxEntries, int mapFlags, int numaNode) {
+        this(type, keySize, valueSize, maxEntries, mapFlags, numaNode, null);
+    }
 
     public HtabAttr(MapType type, long keySize, long valueSize, long maxEntries, int mapFlags) {
-        this(type, keySize, valueSize, maxEntries, mapFlags, 0);
+        this(type, keySize, valueSize, maxEntries, mapFlags, 0, null);
+    }
+
+    /** The same attributes with BTF types. */
+    public HtabAttr withBtf(MapBtf newBtf) {
+        return new HtabAttr(type, keySize, valueSize, maxEntries, mapFlags, numaNode, newBtf);
+    }
+
+    /** The value's special fields; empty without BTF. */
+    public FieldRecord record() {
+        return btf == null ? FieldRecord.EMPTY : btf.record();
     }
 
     public boolean has(MapFlag flag) {

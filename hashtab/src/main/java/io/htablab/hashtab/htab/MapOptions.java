@@ -16,9 +16,11 @@ import java.util.OptionalInt;
  * @param capSysAdmin     the caller has CAP_SYS_ADMIN (ZERO_SEED needs it)
  * @param memoryLimit     bytes the engine may allocate for one map before reporting ENOMEM
  * @param events          where the map reports its steps ({@link EventSink#NONE} for nobody)
+ * @param runtime         the simulated kernel the map lives in (its id comes from there)
+ * @param name            the map's name ("" for none); the scenario layer passes the scenario's map name
  */
 public record MapOptions(int possibleCpus, int creatingCpu, OptionalInt seed, int onlineNumaNodes, boolean capBpf,
-                         boolean capSysAdmin, long memoryLimit, EventSink events) {
+                         boolean capSysAdmin, long memoryLimit, EventSink events, BpfRuntime runtime, String name) {
 
     public MapOptions {
         if (seed == null) {
@@ -27,6 +29,17 @@ public record MapOptions(int possibleCpus, int creatingCpu, OptionalInt seed, in
         if (events == null) {
             events = EventSink.NONE;
         }
+        if (runtime == null) {
+            runtime = BpfRuntime.defaultRuntime();
+        }
+        if (name == null) {
+            name = "";
+        }
+    }
+
+    public MapOptions(int possibleCpus, int creatingCpu, OptionalInt seed, int onlineNumaNodes, boolean capBpf,
+                      boolean capSysAdmin, long memoryLimit, EventSink events) {
+        this(possibleCpus, creatingCpu, seed, onlineNumaNodes, capBpf, capSysAdmin, memoryLimit, events, null, "");
     }
 
     /** This machine's possible CPUs (from sysfs, else the available processors), CPU 0, privileged, one node. */
@@ -36,33 +49,43 @@ public record MapOptions(int possibleCpus, int creatingCpu, OptionalInt seed, in
     }
 
     public MapOptions withPossibleCpus(int p) {
-        return new MapOptions(p, creatingCpu, seed, onlineNumaNodes, capBpf, capSysAdmin, memoryLimit, events);
+        return new MapOptions(p, creatingCpu, seed, onlineNumaNodes, capBpf, capSysAdmin, memoryLimit, events, runtime, name);
     }
 
     public MapOptions withCreatingCpu(int cpu) {
-        return new MapOptions(possibleCpus, cpu, seed, onlineNumaNodes, capBpf, capSysAdmin, memoryLimit, events);
+        return new MapOptions(possibleCpus, cpu, seed, onlineNumaNodes, capBpf, capSysAdmin, memoryLimit, events, runtime, name);
     }
 
     public MapOptions withSeed(int s) {
         return new MapOptions(possibleCpus, creatingCpu, OptionalInt.of(s), onlineNumaNodes, capBpf, capSysAdmin,
-                memoryLimit, events);
+                memoryLimit, events, runtime, name);
     }
 
     public MapOptions withOnlineNumaNodes(int n) {
-        return new MapOptions(possibleCpus, creatingCpu, seed, n, capBpf, capSysAdmin, memoryLimit, events);
+        return new MapOptions(possibleCpus, creatingCpu, seed, n, capBpf, capSysAdmin, memoryLimit, events, runtime, name);
     }
 
     public MapOptions withCapabilities(boolean bpf, boolean sysAdmin) {
-        return new MapOptions(possibleCpus, creatingCpu, seed, onlineNumaNodes, bpf, sysAdmin, memoryLimit, events);
+        return new MapOptions(possibleCpus, creatingCpu, seed, onlineNumaNodes, bpf, sysAdmin, memoryLimit, events, runtime, name);
     }
 
     public MapOptions withMemoryLimit(long bytes) {
-        return new MapOptions(possibleCpus, creatingCpu, seed, onlineNumaNodes, capBpf, capSysAdmin, bytes, events);
+        return new MapOptions(possibleCpus, creatingCpu, seed, onlineNumaNodes, capBpf, capSysAdmin, bytes, events, runtime, name);
     }
 
     public MapOptions withEvents(EventSink sink) {
         return new MapOptions(possibleCpus, creatingCpu, seed, onlineNumaNodes, capBpf, capSysAdmin, memoryLimit,
-                sink);
+                sink, runtime, name);
+    }
+
+    public MapOptions withRuntime(BpfRuntime r) {
+        return new MapOptions(possibleCpus, creatingCpu, seed, onlineNumaNodes, capBpf, capSysAdmin, memoryLimit,
+                events, r, name);
+    }
+
+    public MapOptions withName(String n) {
+        return new MapOptions(possibleCpus, creatingCpu, seed, onlineNumaNodes, capBpf, capSysAdmin, memoryLimit,
+                events, runtime, n);
     }
 
     /** Number of possible CPUs of this machine: the highest id in /sys/devices/system/cpu/possible plus one. */

@@ -2,6 +2,7 @@ package io.htablab.hashtab.scenario;
 
 import io.htablab.hashtab.htab.BatchResult;
 import io.htablab.hashtab.htab.BpfMap;
+import io.htablab.hashtab.htab.BpfRuntime;
 import io.htablab.hashtab.htab.ChainWalker;
 import io.htablab.hashtab.htab.CreateResult;
 import io.htablab.hashtab.htab.Errno;
@@ -23,6 +24,8 @@ public final class EngineBackend implements Backend {
     public static final int MAX_CPUS = 64;
 
     private final EventSink events;
+    /** One simulated kernel per run: map ids start at 1 in every scenario, as on a fresh machine. */
+    private final BpfRuntime runtime = new BpfRuntime();
     private int possibleCpus = MapOptions.machinePossibleCpus();
     private Integer seed;
     private int cpu;
@@ -35,6 +38,11 @@ public final class EngineBackend implements Backend {
     /** An engine whose maps report every internal step to {@code events} (the visualizer's entry point). */
     public EngineBackend(EventSink events) {
         this.events = events == null ? EventSink.NONE : events;
+    }
+
+    /** The simulated kernel this backend's maps live in. */
+    public BpfRuntime runtime() {
+        return runtime;
     }
 
     /** The engine map behind a handle this backend created (read-only state for views and tests). */
@@ -90,7 +98,8 @@ public final class EngineBackend implements Backend {
 
     @Override
     public Created create(String name, HtabAttr attr) {
-        MapOptions options = MapOptions.defaults().withPossibleCpus(possibleCpus).withCreatingCpu(cpu).withEvents(events);
+        MapOptions options = MapOptions.defaults().withPossibleCpus(possibleCpus).withCreatingCpu(cpu)
+                .withEvents(events).withRuntime(runtime).withName(name);
         if (seed != null) {
             options = options.withSeed(seed);
         }

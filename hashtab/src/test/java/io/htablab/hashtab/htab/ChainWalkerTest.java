@@ -76,7 +76,7 @@ class ChainWalkerTest {
         ChainWalker.Step found = w2.step();
         assertThat(found).isInstanceOf(ChainWalker.Matched.class);
         assertThat(TestMaps.le(s.elemKey(w2.result()))).isEqualTo(9);
-        assertThat(events).contains(new BucketEvent.NullsReached(5, 1, true));
+        assertThat(events).contains(new BucketEvent.NullsReached(events.get(0).mapId(), 5, 1, true));
 
         // The first walker had already moved past 12 to 9 before the reuse: it finds 9 without a restart.
         assertThat(w.runToEnd()).isEqualTo(HtabWorkedExamplesTest.findElem(s, 9));

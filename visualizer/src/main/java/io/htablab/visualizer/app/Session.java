@@ -226,7 +226,8 @@ public final class Session implements AutoCloseable {
         currentMap = map;
         currentActor = Actor.READER;
         // beginLookup reports no event of its own: record what the walker computed so the view can show it
-        accept(new BucketEvent.HashComputed(key.clone(), backend.engineMap(h).hashrnd(), reader.hash(),
+        BpfMap engineMap = backend.engineMap(h);
+        accept(new BucketEvent.HashComputed(engineMap.id(), key.clone(), engineMap.hashrnd(), reader.hash(),
                 reader.bucket()));
         currentActor = Actor.MAIN;
         timeline.addOp("reader: begin lookup " + io.htablab.visualizer.model.Hex.of(key), List.of(),

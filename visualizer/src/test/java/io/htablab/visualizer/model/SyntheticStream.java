@@ -22,6 +22,8 @@ import java.util.SplittableRandom;
  * itself, so the bucket is obvious to the reader of a test.
  */
 final class SyntheticStream {
+    /** The one map this stream describes. */
+    static final int MAP_ID = 1;
     final List<TimelineEntry> out = new ArrayList<>();
     final int p;
     final int nBuckets;
@@ -35,7 +37,7 @@ final class SyntheticStream {
         this.p = p;
         this.nBuckets = Integer.highestOneBit(Math.max(1, max - 1)) * 2;
         int num = max + p;
-        emit(new MapEvent.MapCreated(MapType.HASH, 4, 4, max, nBuckets, 56, num, 0, p, 0x40, true, 8));
+        emit(new MapEvent.MapCreated(MAP_ID, "m", MapType.HASH, 4, 4, max, nBuckets, 56, num, 0, p, 0x40, true, 8));
         for (int c = 0; c < p; c++) {
             freelists.add(new ArrayDeque<>());
         }
@@ -45,13 +47,13 @@ final class SyntheticStream {
         for (int c = 0; c < p; c++) {
             for (int i = 0; i < n + (c < m ? 1 : 0); i++) {
                 freelists.get(c).push(e);
-                emit(new FreelistEvent.Push(e, c, 0));
+                emit(new FreelistEvent.Push(MAP_ID, e, c, 0));
                 e++;
             }
         }
         for (int c = 0; c < p; c++) {
             int x = pop(0);
-            emit(new FreelistEvent.ExtraInit(c, x));
+            emit(new FreelistEvent.ExtraInit(MAP_ID, c, x));
         }
         op++;
     }
@@ -69,7 +71,7 @@ final class SyntheticStream {
             int c = (cpu + i) % p;
             if (!freelists.get(c).isEmpty()) {
                 int e = freelists.get(c).pop();
-                emit(new FreelistEvent.Pop(e, c, cpu));
+                emit(new FreelistEvent.Pop(MAP_ID, e, c, cpu));
                 return e;
             }
         }
@@ -78,13 +80,13 @@ final class SyntheticStream {
 
     void insert(int cpu, int k, int value) {
         int b = k & (nBuckets - 1);
-        emit(new MapEvent.OpStarted(MapEvent.Op.UPDATE, cpu, key(k)));
-        emit(new BucketEvent.HashComputed(key(k), 0, k, b));
-        emit(new BucketEvent.BucketLocked(b, cpu));
+        emit(new MapEvent.OpStarted(MAP_ID, MapEvent.Op.UPDATE, cpu, key(k)));
+        emit(new BucketEvent.HashComputed(MAP_ID, key(k), 0, k, b));
+        emit(new BucketEvent.BucketLocked(MAP_ID, b, cpu));
         for (int e : chains.getOrDefault(b, List.of())) {
-            emit(new BucketEvent.NodeVisited(b, e, false, false));
+            emit(new BucketEvent.NodeVisited(MAP_ID, b, e, false, false));
         }
-        emit(new BucketEvent.NullsReached(b, b, false));
+        emit(new BucketEvent.NullsReached(MAP_ID, b, b, false));
         int e = keyToElem.containsKey(k) ? -2 : pop(cpu);
         Errno r = Errno.OK;
         if (e == -2) {
@@ -92,32 +94,32 @@ final class SyntheticStream {
         } else if (e < 0) {
             r = Errno.E2BIG;
         } else {
-            emit(new MapEvent.ValueCopied(e, -1, 0, key(value)));
-            emit(new BucketEvent.ElemLinked(b, e, key(k), k));
+            emit(new MapEvent.ValueCopied(MAP_ID, e, -1, 0, key(value)));
+            emit(new BucketEvent.ElemLinked(MAP_ID, b, e, key(k), k));
             chains.computeIfAbsent(b, x -> new ArrayList<>()).add(0, e);
             keyToElem.put(k, e);
-            emit(new MapEvent.CounterChanged(++count));
+            emit(new MapEvent.CounterChanged(MAP_ID, ++count));
         }
-        emit(new BucketEvent.BucketUnlocked(b, cpu));
-        emit(new MapEvent.OpFinished(MapEvent.Op.UPDATE, cpu, key(k), r));
+        emit(new BucketEvent.BucketUnlocked(MAP_ID, b, cpu));
+        emit(new MapEvent.OpFinished(MAP_ID, MapEvent.Op.UPDATE, cpu, key(k), r));
         op++;
     }
 
     void delete(int cpu, int k) {
         int b = k & (nBuckets - 1);
-        emit(new MapEvent.OpStarted(MapEvent.Op.DELETE, cpu, key(k)));
-        emit(new BucketEvent.HashComputed(key(k), 0, k, b));
-        emit(new BucketEvent.BucketLocked(b, cpu));
+        emit(new MapEvent.OpStarted(MAP_ID, MapEvent.Op.DELETE, cpu, key(k)));
+        emit(new BucketEvent.HashComputed(MAP_ID, key(k), 0, k, b));
+        emit(new BucketEvent.BucketLocked(MAP_ID, b, cpu));
         Integer e = keyToElem.remove(k);
         if (e != null) {
-            emit(new BucketEvent.ElemUnlinked(b, e, key(k), k));
+            emit(new BucketEvent.ElemUnlinked(MAP_ID, b, e, key(k), k));
             chains.get(b).remove(e);
-            emit(new MapEvent.CounterChanged(--count));
+            emit(new MapEvent.CounterChanged(MAP_ID, --count));
             freelists.get(cpu).push(e);
-            emit(new FreelistEvent.Push(e, cpu, cpu));
+            emit(new FreelistEvent.Push(MAP_ID, e, cpu, cpu));
         }
-        emit(new BucketEvent.BucketUnlocked(b, cpu));
-        emit(new MapEvent.OpFinished(MapEvent.Op.DELETE, cpu, key(k), e == null ? Errno.ENOENT : Errno.OK));
+        emit(new BucketEvent.BucketUnlocked(MAP_ID, b, cpu));
+        emit(new MapEvent.OpFinished(MAP_ID, MapEvent.Op.DELETE, cpu, key(k), e == null ? Errno.ENOENT : Errno.OK));
         op++;
     }
 

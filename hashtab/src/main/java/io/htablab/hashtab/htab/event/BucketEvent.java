@@ -8,31 +8,31 @@ package io.htablab.hashtab.htab.event;
 public sealed interface BucketEvent extends HtabEvent {
 
     /** htab_map_hash of {@code key} with {@code seed} gave {@code hash}, i.e. bucket {@code bucket}. */
-    record HashComputed(byte[] key, int seed, int hash, int bucket) implements BucketEvent {
+    record HashComputed(int mapId, byte[] key, int seed, int hash, int bucket) implements BucketEvent {
     }
 
-    record BucketLocked(int bucket, int cpu) implements BucketEvent {
+    record BucketLocked(int mapId, int bucket, int cpu) implements BucketEvent {
     }
 
-    record BucketUnlocked(int bucket, int cpu) implements BucketEvent {
+    record BucketUnlocked(int mapId, int bucket, int cpu) implements BucketEvent {
     }
 
     /** A chain walk, searching bucket {@code bucket}, looked at element {@code elem}. */
-    record NodeVisited(int bucket, int elem, boolean hashMatch, boolean keyMatch) implements BucketEvent {
+    record NodeVisited(int mapId, int bucket, int elem, boolean hashMatch, boolean keyMatch) implements BucketEvent {
     }
 
     /**
      * A lockless walk of bucket {@code bucket} ended on a nulls marker of value {@code marker}; when the marker is
      * another bucket's the walker was carried into a foreign chain and {@code restart} is true.
      */
-    record NullsReached(int bucket, int marker, boolean restart) implements BucketEvent {
+    record NullsReached(int mapId, int bucket, int marker, boolean restart) implements BucketEvent {
     }
 
     /** Element {@code elem} was inserted at the head of bucket {@code bucket}'s chain. */
-    record ElemLinked(int bucket, int elem, byte[] key, int hash) implements BucketEvent {
+    record ElemLinked(int mapId, int bucket, int elem, byte[] key, int hash) implements BucketEvent {
     }
 
     /** Element {@code elem} was unlinked from bucket {@code bucket}'s chain (its own next link is kept). */
-    record ElemUnlinked(int bucket, int elem, byte[] key, int hash) implements BucketEvent {
+    record ElemUnlinked(int mapId, int bucket, int elem, byte[] key, int hash) implements BucketEvent {
     }
 }

@@ -4,21 +4,21 @@ package io.htablab.hashtab.htab.event;
 public sealed interface FreelistEvent extends HtabEvent {
 
     /** {@code elem} was taken from the head of {@code listCpu}'s list by an operation on {@code cpu}. */
-    record Pop(int elem, int listCpu, int cpu) implements FreelistEvent {
+    record Pop(int mapId, int elem, int listCpu, int cpu) implements FreelistEvent {
     }
 
     /** {@code elem} was pushed onto the head of {@code listCpu}'s list by an operation on {@code cpu}. */
-    record Push(int elem, int listCpu, int cpu) implements FreelistEvent {
+    record Push(int mapId, int elem, int listCpu, int cpu) implements FreelistEvent {
     }
 
     /** At creation, {@code elem} (already popped) became CPU {@code cpu}'s extra element. */
-    record ExtraInit(int cpu, int elem) implements FreelistEvent {
+    record ExtraInit(int mapId, int cpu, int elem) implements FreelistEvent {
     }
 
     /**
      * A replacing update on {@code cpu} used that CPU's extra element {@code newElem} for the new value and parked
      * the replaced {@code oldElem} as the CPU's extra.
      */
-    record ExtraSwap(int cpu, int newElem, int oldElem) implements FreelistEvent {
+    record ExtraSwap(int mapId, int cpu, int newElem, int oldElem) implements FreelistEvent {
     }
 }

@@ -56,7 +56,7 @@ public sealed interface LruEvent extends HtabEvent {
      * [(c+1)*pe-1, ..., c*pe], node cpu = c. Every node has ref 0; all other lists are empty and every
      * rotation cursor is at its INACTIVE sentinel; next_steal of CPU c is c.
      */
-    record Populated(int nrElems, int possibleCpus, boolean percpu, int targetFree, int nrScans)
+    record Populated(int mapId, int nrElems, int possibleCpus, boolean percpu, int targetFree, int nrScans)
             implements LruEvent {
     }
 
@@ -65,66 +65,67 @@ public sealed interface LruEvent extends HtabEvent {
      * {@code after} (a node id, or {@link #SENTINEL} for the head). {@code ref} is its ref bit
      * afterwards (moves clear it; takes keep it).
      */
-    record NodeMoved(int node, ListRef from, ListRef to, int after, boolean ref, Step step)
+    record NodeMoved(int mapId, int node, ListRef from, ListRef to, int after, boolean ref, Step step)
             implements LruEvent {
     }
 
     /** The ref bit of {@code node} went from 0 to 1 (bpf_lru_node_set_ref). */
-    record RefSet(int node) implements LruEvent {
+    record RefSet(int mapId, int node) implements LruEvent {
     }
 
     /** A pop on {@code cpu} for an element with hash {@code hash} begins (bpf_lru_pop_free). */
-    record PopStarted(int cpu, int hash) implements LruEvent {
+    record PopStarted(int mapId, int cpu, int hash) implements LruEvent {
     }
 
     /** The pop on {@code cpu} handed out {@code node}; its stored hash is now {@code hash}. */
-    record NodePopped(int cpu, int node, int hash) implements LruEvent {
+    record NodePopped(int mapId, int cpu, int node, int hash) implements LruEvent {
     }
 
     /** The pop on {@code cpu} found no node (the hash table reports ENOMEM). */
-    record PopFailed(int cpu, int hash) implements LruEvent {
+    record PopFailed(int mapId, int cpu, int hash) implements LruEvent {
     }
 
     /** {@code node} is being returned by the hash table on {@code cpu} (bpf_lru_push_free). */
-    record NodePushed(int cpu, int node) implements LruEvent {
+    record NodePushed(int mapId, int cpu, int node) implements LruEvent {
     }
 
     /**
      * A push could not take its lock: {@code node} stays where it is, marked pending_free, and
      * later flush/shrink/steal passes treat it as free without evicting.
      */
-    record PendingFreeMarked(int node) implements LruEvent {
+    record PendingFreeMarked(int mapId, int node) implements LruEvent {
     }
 
     /** CPU {@code cpu}'s LOCAL_FREE stack was empty: harvest from the global list begins. */
-    record HarvestStarted(int cpu, int targetFree) implements LruEvent {
+    record HarvestStarted(int mapId, int cpu, int targetFree) implements LruEvent {
     }
 
     /** CPU {@code cpu}'s PENDING list ({@code nrNodes} nodes) is about to be flushed, tail first. */
-    record PendingFlushStarted(int cpu, int nrNodes) implements LruEvent {
+    record PendingFlushStarted(int mapId, int cpu, int nrNodes) implements LruEvent {
     }
 
     /**
      * Rotation of LRU list {@code lruCpu} begins with the given counters; {@code rotateActive} tells
      * whether the ACTIVE tail is walked first (INACTIVE smaller than ACTIVE).
      */
-    record RotateStarted(int lruCpu, int nrActive, int nrInactive, boolean rotateActive) implements LruEvent {
+    record RotateStarted(int mapId, int lruCpu, int nrActive, int nrInactive, boolean rotateActive)
+            implements LruEvent {
     }
 
     /** A walk ({@code step}) looked at {@code node}, whose ref bit was {@code ref}. */
-    record NodeScanned(int lruCpu, int node, Step step, boolean ref) implements LruEvent {
+    record NodeScanned(int mapId, int lruCpu, int node, Step step, boolean ref) implements LruEvent {
     }
 
     /** The INACTIVE rotation cursor of list {@code lruCpu} moved (node ids or {@link #SENTINEL}). */
-    record RotationCursorMoved(int lruCpu, int from, int to) implements LruEvent {
+    record RotationCursorMoved(int mapId, int lruCpu, int from, int to) implements LruEvent {
     }
 
     /** A shrink of list {@code lruCpu} wants {@code want} nodes. */
-    record ShrinkStarted(int lruCpu, int want) implements LruEvent {
+    record ShrinkStarted(int mapId, int lruCpu, int want) implements LruEvent {
     }
 
     /** The shrink freed nothing: forced pick from the tail of {@code list}, ignoring ref bits. */
-    record ForcedPickStarted(int lruCpu, BpfLruListType list) implements LruEvent {
+    record ForcedPickStarted(int mapId, int lruCpu, BpfLruListType list) implements LruEvent {
     }
 
     /**
@@ -132,14 +133,14 @@ public sealed interface LruEvent extends HtabEvent {
      * {@code evicted} false means the table refused (element not linked or lock not taken). The
      * table emits its own unlink event.
      */
-    record EvictAttempted(int node, int hash, boolean evicted) implements LruEvent {
+    record EvictAttempted(int mapId, int node, int hash, boolean evicted) implements LruEvent {
     }
 
     /** {@code node} was taken from CPU {@code victimCpu}'s {@code fromList} by CPU {@code byCpu}. */
-    record NodeStolen(int node, int victimCpu, int byCpu, BpfLruListType fromList) implements LruEvent {
+    record NodeStolen(int mapId, int node, int victimCpu, int byCpu, BpfLruListType fromList) implements LruEvent {
     }
 
     /** CPU {@code cpu}'s next_steal changed. */
-    record NextStealMoved(int cpu, int from, int to) implements LruEvent {
+    record NextStealMoved(int mapId, int cpu, int from, int to) implements LruEvent {
     }
 }

@@ -21,30 +21,31 @@ public sealed interface MapEvent extends HtabEvent {
      * @param numEntries   preallocated elements (max_entries plus one extra per CPU for HASH); 0 when not preallocated
      * @param valueStride  bytes of value storage per element in the engine (round8(value) or P*round8(value))
      * @param mapFlags     stored flags (RDONLY/WRONLY removed)
+     * @param name         the map's name ("" when it has none)
      */
-    record MapCreated(MapType type, int keySize, int valueSize, long maxEntries, int nBuckets, long elemSize,
-                      long numEntries, int hashrnd, int possibleCpus, int mapFlags, boolean prealloc,
-                      int valueStride) implements MapEvent {
+    record MapCreated(int mapId, String name, MapType type, int keySize, int valueSize, long maxEntries,
+                      int nBuckets, long elemSize, long numEntries, int hashrnd, int possibleCpus, int mapFlags,
+                      boolean prealloc, int valueStride) implements MapEvent {
     }
 
     /** An operation begins on {@code cpu}; {@code key} is null when the operation has none (first next_key, batches). */
-    record OpStarted(Op op, int cpu, byte[] key) implements MapEvent {
+    record OpStarted(int mapId, Op op, int cpu, byte[] key) implements MapEvent {
     }
 
     /** The operation ended with {@code result}. */
-    record OpFinished(Op op, int cpu, byte[] key, Errno result) implements MapEvent {
+    record OpFinished(int mapId, Op op, int cpu, byte[] key, Errno result) implements MapEvent {
     }
 
     /** The live-element count changed (inc/dec_elem_count, bpf_map_inc/dec_elem_count). */
-    record CounterChanged(int count) implements MapEvent {
+    record CounterChanged(int mapId, int count) implements MapEvent {
     }
 
     /** A non-preallocated map created element {@code elem} (its index in the engine's store). */
-    record ElemAllocated(int elem) implements MapEvent {
+    record ElemAllocated(int mapId, int elem) implements MapEvent {
     }
 
     /** A non-preallocated map released element {@code elem}. */
-    record ElemFreed(int elem) implements MapEvent {
+    record ElemFreed(int mapId, int elem) implements MapEvent {
     }
 
     /**
@@ -53,10 +54,10 @@ public sealed interface MapEvent extends HtabEvent {
      * @param cpuSlot the per-CPU slot written, or -1 when the write covers the non-per-CPU value or all slots
      * @param bytes   exactly the bytes now stored at [offset, offset+bytes.length)
      */
-    record ValueCopied(int elem, int cpuSlot, int offset, byte[] bytes) implements MapEvent {
+    record ValueCopied(int mapId, int elem, int cpuSlot, int offset, byte[] bytes) implements MapEvent {
     }
 
     /** An operation failed: the errno and a short reason in kernel terms. */
-    record Error(Errno errno, String reason) implements MapEvent {
+    record Error(int mapId, Errno errno, String reason) implements MapEvent {
     }
 }

@@ -22,14 +22,17 @@ public final class PcpuFreelist {
     private final int[] next;
     private final int[] extras;
     private final EventSink events;
+    /** The map the events belong to. */
+    private final int mapId;
 
-    public PcpuFreelist(int nrCpus, int numEntries, EventSink events) {
+    public PcpuFreelist(int nrCpus, int numEntries, EventSink events, int mapId) {
         this.nrCpus = nrCpus;
         this.heads = new int[nrCpus];
         this.sizes = new int[nrCpus];
         this.next = new int[numEntries];
         this.extras = new int[nrCpus];
         this.events = events;
+        this.mapId = mapId;
         Arrays.fill(heads, NONE);
         Arrays.fill(extras, NONE);
         Arrays.fill(next, NONE);
@@ -66,7 +69,7 @@ public final class PcpuFreelist {
                 next[head] = NONE;
                 sizes[c]--;
                 if (events.enabled()) {
-                    events.accept(new FreelistEvent.Pop(head, c, cpu));
+                    events.accept(new FreelistEvent.Pop(mapId, head, c, cpu));
                 }
                 return head;
             }
@@ -86,7 +89,7 @@ public final class PcpuFreelist {
         heads[listCpu] = elem;
         sizes[listCpu]++;
         if (events.enabled()) {
-            events.accept(new FreelistEvent.Push(elem, listCpu, callingCpu));
+            events.accept(new FreelistEvent.Push(mapId, elem, listCpu, callingCpu));
         }
     }
 
@@ -99,7 +102,7 @@ public final class PcpuFreelist {
             }
             extras[cpu] = elem;
             if (events.enabled()) {
-                events.accept(new FreelistEvent.ExtraInit(cpu, elem));
+                events.accept(new FreelistEvent.ExtraInit(mapId, cpu, elem));
             }
         }
         return true;
@@ -110,7 +113,7 @@ public final class PcpuFreelist {
         int newElem = extras[cpu];
         extras[cpu] = oldElem;
         if (events.enabled()) {
-            events.accept(new FreelistEvent.ExtraSwap(cpu, newElem, oldElem));
+            events.accept(new FreelistEvent.ExtraSwap(mapId, cpu, newElem, oldElem));
         }
         return newElem;
     }

@@ -44,6 +44,8 @@ public final class BpfLru {
     private final boolean percpu;
     private final LruDeleteCallback deleteFromHtab;
     private final EventSink events;
+    /** The map the events belong to. */
+    private final int mapId;
     /**
      * Whether the operation in progress reports events: read from the sink once when a public operation
      * starts, so a listener-free LRU pays one test per operation instead of one per list move.
@@ -77,14 +79,21 @@ public final class BpfLru {
     private int gatherTail = -1;
     private boolean populated;
 
+    /** An LRU on its own (tests, benchmarks): its events carry map id 0. */
+    public BpfLru(int nrElems, int possibleCpus, boolean percpu, LruDeleteCallback deleteFromHtab, EventSink events) {
+        this(nrElems, possibleCpus, percpu, deleteFromHtab, events, 0);
+    }
+
     /**
      * @param nrElems       number of nodes (the map's effective max_entries)
      * @param possibleCpus  number of possible CPUs (P)
      * @param percpu        true for BPF_F_NO_COMMON_LRU (one LRU list per CPU)
      * @param deleteFromHtab eviction callback into the hash table
      * @param events        event sink (EventSink.NONE when nobody listens)
+     * @param mapId         the id the events carry (the owning map's)
      */
-    public BpfLru(int nrElems, int possibleCpus, boolean percpu, LruDeleteCallback deleteFromHtab, EventSink events) {
+    public BpfLru(int nrElems, int possibleCpus, boolean percpu, LruDeleteCallback deleteFromHtab, EventSink events,
+                  int mapId) {
         if (nrElems < 1) {
             throw new IllegalArgumentException("BpfLru: nrElems must be >= 1, got " + nrElems);
         }
@@ -105,6 +114,7 @@ public final class BpfLru {
         this.percpu = percpu;
         this.deleteFromHtab = deleteFromHtab;
         this.events = events;
+        this.mapId = mapId;
         this.nrScans = percpu ? PERCPU_NR_SCANS : LOCAL_NR_SCANS;
         this.targetFree = percpu ? PERCPU_FREE_TARGET
                 : Math.max(1, Math.min((nrElems / possibleCpus) / 2, LOCAL_FREE_TARGET));
@@ -157,7 +167,7 @@ public final class BpfLru {
             bpfCommonLruPopulate();
         }
         if (trace) {
-            events.accept(new LruEvent.Populated(nrElems, possibleCpus, percpu, targetFree, nrScans));
+            events.accept(new LruEvent.Populated(mapId, nrElems, possibleCpus, percpu, targetFree, nrScans));
         }
     }
 
@@ -170,11 +180,12 @@ public final class BpfLru {
         trace = events.enabled();
         checkCpu(cpu, "bpfLruPopFree");
         if (trace) {
-            events.accept(new LruEvent.PopStarted(cpu, hash));
+            events.accept(new LruEvent.PopStarted(mapId, cpu, hash));
         }
         int node = percpu ? bpfPercpuLruPopFree(cpu, hash) : bpfCommonLruPopFree(cpu, hash);
         if (trace) {
-            events.accept(node >= 0 ? new LruEvent.NodePopped(cpu, node, hash) : new LruEvent.PopFailed(cpu, hash));
+            events.accept(node >= 0 ? new LruEvent.NodePopped(mapId, cpu, node, hash)
+                    : new LruEvent.PopFailed(mapId, cpu, hash));
         }
         return node;
     }
@@ -185,7 +196,7 @@ public final class BpfLru {
         checkCpu(cpu, "bpfLruPushFree");
         checkNode(node, "bpfLruPushFree");
         if (trace) {
-            events.accept(new LruEvent.NodePushed(cpu, node));
+            events.accept(new LruEvent.NodePushed(mapId, cpu, node));
         }
         if (percpu) {
             bpfPercpuLruPushFree(node);
@@ -208,11 +219,11 @@ public final class BpfLru {
             throw new IllegalStateException("BpfLru: node " + node + " is already free (" + typeOf(node) + ")");
         }
         if (trace) {
-            events.accept(new LruEvent.NodePushed(cpu, node));
+            events.accept(new LruEvent.NodePushed(mapId, cpu, node));
         }
         pendingFree[node] = true;
         if (trace) {
-            events.accept(new LruEvent.PendingFreeMarked(node));
+            events.accept(new LruEvent.PendingFreeMarked(mapId, node));
         }
     }
 
@@ -222,7 +233,7 @@ public final class BpfLru {
         if (ref[node] == 0) {
             ref[node] = 1;
             if (events.enabled()) {
-                events.accept(new LruEvent.RefSet(node));
+                events.accept(new LruEvent.RefSet(mapId, node));
             }
         }
     }
@@ -498,7 +509,7 @@ public final class BpfLru {
         int from = rot[l];
         rot[l] = to;
         if (from != to && trace) {
-            events.accept(new LruEvent.RotationCursorMoved(lruCpu(l),
+            events.accept(new LruEvent.RotationCursorMoved(mapId, lruCpu(l),
                     from >= nrElems ? LruEvent.SENTINEL : from, to >= nrElems ? LruEvent.SENTINEL : to));
         }
     }
@@ -509,7 +520,7 @@ public final class BpfLru {
     private void bpfLruListRotate(int l) {
         boolean inactiveLow = nrInactive[l] < nrActive[l];
         if (trace) {
-            events.accept(new LruEvent.RotateStarted(lruCpu(l), nrActive[l], nrInactive[l], inactiveLow));
+            events.accept(new LruEvent.RotateStarted(mapId, lruCpu(l), nrActive[l], nrInactive[l], inactiveLow));
         }
         if (inactiveLow) {
             bpfLruListRotateActive(l);
@@ -608,7 +619,7 @@ public final class BpfLru {
      */
     private int bpfLruListShrink(int l, int want, int destSentinel, byte newType) {
         if (trace) {
-            events.accept(new LruEvent.ShrinkStarted(lruCpu(l), want));
+            events.accept(new LruEvent.ShrinkStarted(mapId, lruCpu(l), want));
         }
         int got = bpfLruListShrinkInactive(l, want, destSentinel, newType);
         if (got > 0) {
@@ -618,7 +629,7 @@ public final class BpfLru {
         byte forceType = next[inactive] != inactive ? T_INACTIVE : T_ACTIVE;
         int force = lruSentinel(l, forceType);
         if (trace) {
-            events.accept(new LruEvent.ForcedPickStarted(lruCpu(l), BpfLruListType.of(forceType)));
+            events.accept(new LruEvent.ForcedPickStarted(mapId, lruCpu(l), BpfLruListType.of(forceType)));
         }
         for (int node = prev[force]; node != force; node = prev[node]) {
             scanned(l, node, Step.FORCE_SHRINK, ref[node] != 0);
@@ -634,7 +645,7 @@ public final class BpfLru {
     private boolean evict(int node) {
         boolean evicted = deleteFromHtab.htabLruMapDeleteNode(node, hash[node]);
         if (trace) {
-            events.accept(new LruEvent.EvictAttempted(node, hash[node], evicted));
+            events.accept(new LruEvent.EvictAttempted(mapId, node, hash[node], evicted));
         }
         return evicted;
     }
@@ -664,7 +675,7 @@ public final class BpfLru {
                 node = localListPopPending(s);
             }
             if (node >= 0 && trace) {
-                events.accept(new LruEvent.NodeStolen(node, s, c, fromList));
+                events.accept(new LruEvent.NodeStolen(mapId, node, s, c, fromList));
             }
             int victim = s;
             s = (s + 1) % possibleCpus;
@@ -674,7 +685,7 @@ public final class BpfLru {
         } while (node < 0 && s != first);
         if (nextSteal[c] != s) {
             if (trace) {
-                events.accept(new LruEvent.NextStealMoved(c, nextSteal[c], s));
+                events.accept(new LruEvent.NextStealMoved(mapId, c, nextSteal[c], s));
             }
             nextSteal[c] = s;
         }
@@ -688,7 +699,7 @@ public final class BpfLru {
      */
     private void bpfLruListPopFreeToLocal(int c) {
         if (trace) {
-            events.accept(new LruEvent.HarvestStarted(c, targetFree));
+            events.accept(new LruEvent.HarvestStarted(mapId, c, targetFree));
         }
         localListFlush(c);
         bpfLruListRotate(0);
@@ -718,7 +729,7 @@ public final class BpfLru {
             for (int n = next[pending]; n != pending; n = next[n]) {
                 count++;
             }
-            events.accept(new LruEvent.PendingFlushStarted(c, count));
+            events.accept(new LruEvent.PendingFlushStarted(mapId, c, count));
         }
         for (int node = prev[pending]; node != pending; ) {
             int before = prev[node];
@@ -926,12 +937,12 @@ public final class BpfLru {
 
     private void scanned(int l, int node, Step step, boolean referenced) {
         if (trace) {
-            events.accept(new LruEvent.NodeScanned(lruCpu(l), node, step, referenced));
+            events.accept(new LruEvent.NodeScanned(mapId, lruCpu(l), node, step, referenced));
         }
     }
 
     private void emitMoved(int node, ListRef from, ListRef to, int after, Step step) {
-        events.accept(new LruEvent.NodeMoved(node, from, to, after, ref[node] != 0, step));
+        events.accept(new LruEvent.NodeMoved(mapId, node, from, to, after, ref[node] != 0, step));
     }
 
     /** Walk one list checking links and types; returns its length. */

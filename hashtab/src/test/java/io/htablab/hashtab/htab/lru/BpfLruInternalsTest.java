@@ -68,7 +68,7 @@ class BpfLruInternalsTest {
         assertThat(lru.nodeCpu(6)).isEqualTo(0);
         assertThat(lru.listNodes(LOCAL_PENDING, 0)).containsExactly(6);
         assertThat(lru.listNodes(LOCAL_PENDING, 1)).containsExactly(7);
-        assertThat(sink.all).contains(new LruEvent.NodeStolen(6, 1, 0, LOCAL_PENDING));
+        assertThat(sink.all).contains(new LruEvent.NodeStolen(0, 6, 1, 0, LOCAL_PENDING));
         // Round: CPU0 (own lists empty after the harvest), then CPU1 where the node was found.
         assertThat(lru.nextSteal(0)).isEqualTo(0);
         assertThat(lru.checkInvariants()).isEmpty();
@@ -110,7 +110,7 @@ class BpfLruInternalsTest {
         assertThat(lru.bpfLruPopFree(1, 50)).isEqualTo(11);
         // Started at CPU1 itself, then CPU2 (victim): next time start after it, at CPU0.
         assertThat(lru.nextSteal(1)).isEqualTo(0);
-        assertThat(sink.all).contains(new LruEvent.NextStealMoved(1, 1, 0));
+        assertThat(sink.all).contains(new LruEvent.NextStealMoved(0, 1, 1, 0));
     }
 
     @Test

@@ -1,0 +1,36 @@
+package io.htablab.hashtab.htab.fields;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The special fields of a map's value type (struct btf_record), sorted by offset. A value without BTF, or
+ * whose type has no special field, has {@link #EMPTY}.
+ */
+public record FieldRecord(List<SpecialField> fields) {
+
+    public static final FieldRecord EMPTY = new FieldRecord(List.of());
+
+    public FieldRecord {
+        fields = fields.stream().sorted(Comparator.comparingInt(SpecialField::offset)).toList();
+    }
+
+    public boolean isEmpty() {
+        return fields.isEmpty();
+    }
+
+    /** btf_record_has_field. */
+    public boolean has(FieldKind kind) {
+        return first(kind) != null;
+    }
+
+    /** The first field of {@code kind} by offset, or null. */
+    public SpecialField first(FieldKind kind) {
+        for (SpecialField f : fields) {
+            if (f.kind() == kind) {
+                return f;
+            }
+        }
+        return null;
+    }
+}
