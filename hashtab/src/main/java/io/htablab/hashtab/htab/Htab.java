@@ -502,10 +502,10 @@ public final class Htab implements HtabState {
         }
     }
 
-    /** htab_map_free: whatever fields are still set go with the map. */
+    /** htab_map_free: whatever fields are still set go with the map's memory. */
     public void htabMapFree() {
         if (asyncFields != null) {
-            asyncFields.mapFree(prealloc ? allElements() : linkedElements());
+            asyncFields.mapFree();
         }
     }
 

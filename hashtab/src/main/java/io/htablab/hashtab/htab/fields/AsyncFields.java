@@ -391,10 +391,15 @@ public final class AsyncFields {
         }
     }
 
-    /** htab_map_free: the map is gone; whatever is still initialised is released, the clock forgets the map. */
-    public void mapFree(int[] elems) {
-        for (int e : elems) {
-            release(e, CancelReason.MAP_FREE, -1);
+    /**
+     * htab_map_free: the map is gone and with it every element's memory, linked or not (the allocator's
+     * destructor frees the fields of cached elements too); whatever is still initialised is released and the
+     * clock forgets the map.
+     */
+    public void mapFree() {
+        for (BpfAsync a : all()) {
+            live.remove(slot(a.elem(), a.fieldIndex()));
+            free(a, CancelReason.MAP_FREE, -1);
         }
         clock.unsubscribe(this);
     }
