@@ -127,6 +127,8 @@ final class DiagnosticsFeature {
             case MAX_ENTRIES -> Analysis.fieldRange(def, "max_entries");
             case NUMA_NODE -> Analysis.fieldRange(def, "numa_node", "map_flags");
             case MAP_FLAGS -> Analysis.fieldRange(def, "map_flags");
+            case BTF_KEY_TYPE -> Analysis.fieldRange(def, "key", "key_size");
+            case BTF_VALUE_TYPE -> Analysis.fieldRange(def, "value", "value_size");
         };
     }
 
