@@ -101,13 +101,13 @@ final class VerifyCommand implements Callable<Integer> {
             List<MapType> types = new ArrayList<>();
             if (type != null) {
                 MapType t = MapType.fromScenarioName(type);
-                if (t == null) {
+                if (t == null || t.isMapInMap()) {
                     err.println("hashtab verify: unknown map type '" + type + "' (hash, percpu_hash, lru_hash, lru_percpu_hash)");
                     return 2;
                 }
                 types.add(t);
             } else {
-                for (MapType t : MapType.values()) {
+                for (MapType t : MapType.hashTypes()) {
                     if (Differential.engineSupports(engine, t)) {
                         types.add(t);
                     }
