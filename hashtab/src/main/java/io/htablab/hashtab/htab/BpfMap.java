@@ -601,7 +601,9 @@ public final class BpfMap {
         int ufd = (value[0] & 0xFF) | (value[1] & 0xFF) << 8 | (value[2] & 0xFF) << 16 | (value[3] & 0xFF) << 24;
         BpfMap inner = runtime.mapByFd(ufd);
         if (inner == null) {
-            return denied(Errno.EBADF, "descriptor " + ufd + " is not an open map");
+            return MapInMap.isStandardStream(ufd)
+                    ? denied(Errno.EINVAL, "descriptor " + ufd + " is open but not a BPF map")
+                    : denied(Errno.EBADF, "descriptor " + ufd + " is not open");
         }
         return fdHtabUpdate(cpu, key, inner, flags);
     }

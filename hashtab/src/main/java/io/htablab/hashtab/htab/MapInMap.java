@@ -81,6 +81,10 @@ final class MapInMap {
      * @return null when {@code inner} can be the template, else the errno and reason
      */
     static OpResult templateProblem(BpfMap inner, int fd) {
+        if (inner == null && isStandardStream(fd)) {
+            return new OpResult(Errno.EINVAL, "inner_map_fd " + fd + " is open but not a BPF map (0-2 are the standard"
+                    + " streams; a missing inner= passes 0): the kernel returns EINVAL");
+        }
         if (inner == null) {
             return new OpResult(Errno.EBADF, "inner_map_fd " + fd + " is not an open map descriptor: the kernel returns"
                     + " EBADF");
@@ -90,6 +94,14 @@ final class MapInMap {
                     + " supported, the kernel returns EINVAL");
         }
         return null;
+    }
+
+    /**
+     * Descriptors 0-2 are a process's standard streams: open, but not maps (__bpf_map_get answers EINVAL for them, and
+     * EBADF only for a descriptor that is not open at all).
+     */
+    static boolean isStandardStream(int fd) {
+        return fd >= 0 && fd <= 2;
     }
 
     /** bpf_map_fd_get_ptr's check: null when {@code inner} matches the template, else EINVAL and why. */

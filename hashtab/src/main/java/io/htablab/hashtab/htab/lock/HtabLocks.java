@@ -39,9 +39,13 @@ public final class HtabLocks implements LruLocks, FreelistLocks {
     /** The freelist heads' locks, per list CPU: holder or -1. */
     private final int[] freelistHolder;
 
-    /** Per lock kind: acquisitions left until the injected one (0: none pending) and its failure. */
-    private final int[] injectCountdown = new int[LockKind.values().length];
-    private final LockFailure[] injectFailure = new LockFailure[LockKind.values().length];
+    /** Injected failures a kind can have pending at once. */
+    public static final int MAX_PENDING_INJECTIONS = 8;
+    /** Per lock kind: acquisitions so far, and the pending failures (absolute acquisition numbers). */
+    private final long[] acquisitions = new long[LockKind.values().length];
+    private final long[][] injectAt = new long[LockKind.values().length][MAX_PENDING_INJECTIONS];
+    private final LockFailure[][] injectFailure = new LockFailure[LockKind.values().length][MAX_PENDING_INJECTIONS];
+    private final int[] pending = new int[LockKind.values().length];
 
     private LockFailure lastFailure = LockFailure.NONE;
 
@@ -234,8 +238,9 @@ public final class HtabLocks implements LruLocks, FreelistLocks {
     // Injected failures
 
     /**
-     * Make the {@code nth} acquisition (1 = the next one) of a {@code kind} lock of this map fail with {@code errno},
-     * replacing any injection of that kind still pending.
+     * Make the {@code nth} acquisition (1 = the next one) of a {@code kind} lock of this map fail with {@code errno}.
+     * Several failures may be pending at once (each counted from the moment it was injected); injecting one for an
+     * acquisition that already has one replaces it.
      *
      * @return null when accepted, else why the kernel modelled cannot fail that way
      */
@@ -262,25 +267,42 @@ public final class HtabLocks implements LruLocks, FreelistLocks {
             }
             f = LockFailure.INJECTED_BUSY;
         }
-        injectCountdown[kind.ordinal()] = nth;
-        injectFailure[kind.ordinal()] = f;
+        int k = kind.ordinal();
+        long at = acquisitions[k] + nth;
+        for (int i = 0; i < pending[k]; i++) {
+            if (injectAt[k][i] == at) {
+                injectFailure[k][i] = f;
+                return null;
+            }
+        }
+        if (pending[k] == MAX_PENDING_INJECTIONS) {
+            return "at most " + MAX_PENDING_INJECTIONS + " failures of one lock kind can be pending";
+        }
+        injectAt[k][pending[k]] = at;
+        injectFailure[k][pending[k]] = f;
+        pending[k]++;
         return null;
     }
 
-    /** Acquisitions of {@code kind} left until the injected failure (0 when none is pending). */
-    public int pendingInjection(LockKind kind) {
-        return injectCountdown[kind.ordinal()];
+    /** Injected failures of {@code kind} still waiting for their acquisition. */
+    public int pendingInjections(LockKind kind) {
+        return pending[kind.ordinal()];
     }
 
+    /** Counts one acquisition of {@code kind}; the injected failure when this is the one it waits for. */
     private LockFailure consumeInjection(LockKind kind) {
         int k = kind.ordinal();
-        if (injectCountdown[k] == 0) {
-            return LockFailure.NONE;
+        long now = ++acquisitions[k];
+        for (int i = 0; i < pending[k]; i++) {
+            if (injectAt[k][i] == now) {
+                LockFailure f = injectFailure[k][i];
+                pending[k]--;
+                injectAt[k][i] = injectAt[k][pending[k]];
+                injectFailure[k][i] = injectFailure[k][pending[k]];
+                return f;
+            }
         }
-        if (--injectCountdown[k] > 0) {
-            return LockFailure.NONE;
-        }
-        return injectFailure[k];
+        return LockFailure.NONE;
     }
 
     /** Possible CPUs the locks were made for. */
