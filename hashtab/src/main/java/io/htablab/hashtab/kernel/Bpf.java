@@ -137,6 +137,9 @@ public final class Bpf {
 
     // ---------------------------------------------------------------- attr builders
 
+    /** Offset of inner_map_fd in BPF_MAP_CREATE's attr (a hash_of_maps map's inner map template). */
+    public static final int INNER_MAP_FD_OFFSET = 20;
+
     /** BPF_MAP_CREATE: map_type 0, key_size 4, value_size 8, max_entries 12, map_flags 16, numa_node 24, map_name 28. */
     public static Memory mapCreateAttr(int mapType, int keySize, int valueSize, int maxEntries, int mapFlags,
                                        int numaNode, String mapName) {
