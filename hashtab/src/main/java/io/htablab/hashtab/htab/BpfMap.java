@@ -56,7 +56,8 @@ public final class BpfMap {
         this.valueSize = htab.valueSize();
         this.userValueSize = htab.userValueSize();
         this.canRead = (fdFlags & MapFlag.WRONLY.bit()) == 0;
-        this.progCanRead = (htab.mapFlags() & MapFlag.WRONLY_PROG.bit()) == 0;
+        // A map of maps' lookup yields a map pointer, not a value to read: BPF_F_WRONLY_PROG does not stop it.
+        this.progCanRead = (htab.mapFlags() & MapFlag.WRONLY_PROG.bit()) == 0 || htab.type().isMapInMap();
         this.events = htab.events;
     }
 
@@ -554,12 +555,12 @@ public final class BpfMap {
             return Errno.EINVAL;
         }
         begin(Op.PROG_UPDATE, cpu, key);
-        if (isMapInMap) {
-            return end(Op.PROG_UPDATE, cpu, key, denied(Errno.EINVAL, VERIFIER_MAP_IN_MAP_HELPER));
-        }
         if (!progCanWrite()) {
             return end(Op.PROG_UPDATE, cpu, key,
                     denied(Errno.EACCES, "verifier: write into map forbidden (BPF_F_RDONLY_PROG)"));
+        }
+        if (isMapInMap) {
+            return end(Op.PROG_UPDATE, cpu, key, denied(Errno.EINVAL, VERIFIER_MAP_IN_MAP_HELPER));
         }
         return end(Op.PROG_UPDATE, cpu, key, htab.update(cpu, key, value, flags, false));
     }
@@ -570,12 +571,12 @@ public final class BpfMap {
             return Errno.EINVAL;
         }
         begin(Op.PROG_DELETE, cpu, key);
-        if (isMapInMap) {
-            return end(Op.PROG_DELETE, cpu, key, denied(Errno.EINVAL, VERIFIER_MAP_IN_MAP_HELPER));
-        }
         if (!progCanWrite()) {
             return end(Op.PROG_DELETE, cpu, key,
                     denied(Errno.EACCES, "verifier: write into map forbidden (BPF_F_RDONLY_PROG)"));
+        }
+        if (isMapInMap) {
+            return end(Op.PROG_DELETE, cpu, key, denied(Errno.EINVAL, VERIFIER_MAP_IN_MAP_HELPER));
         }
         return end(Op.PROG_DELETE, cpu, key, htab.htabMapDeleteElem(cpu, key));
     }
