@@ -66,8 +66,27 @@ public final class Session implements AutoCloseable {
     private int opEvents;
     private boolean overflowed;
 
+    /**
+     * The scenario name of every map the engine created in this session, by map id. A statement can reach
+     * maps other than the one it names (a nested program, the inner maps of a map of maps), so events are
+     * tagged by their map id; a map whose name was taken by a re-created map keeps no name (its events are
+     * not drawn: the world model replaced it).
+     */
+    private final java.util.Map<Integer, String> namesById = new java.util.HashMap<>();
+
+    private String mapOfEvent(HtabEvent e) {
+        if (e instanceof io.htablab.hashtab.htab.event.MapEvent.MapCreated) {
+            if (currentMap != null) {
+                namesById.values().remove(currentMap);
+                namesById.put(e.mapId(), currentMap);
+            }
+            return currentMap;
+        }
+        return namesById.get(e.mapId());
+    }
+
     private void accept(HtabEvent e) {
-        TimelineEntry entry = new TimelineEntry(currentMap, currentActor, e, currentOp);
+        TimelineEntry entry = new TimelineEntry(mapOfEvent(e), currentActor, e, currentOp);
         if (bulk == null && ++opEvents > OP_EVENT_LIMIT) {
             bulk = timeline.foldTo(timeline.size());
             overflowed = true;

@@ -51,6 +51,22 @@ class SessionTest {
         }
     }
 
+    /** A nested program's events belong to the map it touches, not to the map the statement names. */
+    @Test
+    void nestedProgramEventsGoToTheMapTheyTouch() {
+        try (Session s = new Session(2)) {
+            s.run("create h type=hash key=4 value=8 max=16 flags=zero_seed");
+            s.run("create g type=hash key=4 value=8 max=16 flags=zero_seed");
+            s.run("update h u32:4 u64:1");
+            Session.Result r = s.run("nested update h u32:4 u64:2 : prog_update g u32:7 u64:3");
+            assertThat(r.output()).containsExactly("ok nested ok");
+            WorldModel w = s.timeline().foldTo(s.timeline().size());
+            assertThat(w.map("g").count()).isEqualTo(1);
+            assertThat(w.map("h").count()).isEqualTo(1);
+            assertMatchesEngine(s, "nested into g");
+        }
+    }
+
     @Test
     void collisionSampleChainsAreNewestFirst() throws IOException {
         try (Session s = new Session(2)) {
