@@ -2,6 +2,7 @@ package io.htablab.hashtab.kernel;
 
 import io.htablab.hashtab.cfront.btf.MapBtfs;
 import io.htablab.hashtab.htab.BatchResult;
+import io.htablab.hashtab.htab.fields.FieldRecord;
 import io.htablab.hashtab.htab.KeyResult;
 import io.htablab.hashtab.htab.ValueResult;
 import com.sun.jna.Memory;
@@ -79,6 +80,8 @@ public final class KernelBackend implements Backend {
         /** The BPF_BTF_LOAD descriptor of the key/value types, -1 without BTF; closed with the map. */
         private long btfFd = -1;
         private int btfValueTypeId;
+        /** The value's special fields: the lookup program copies around them. */
+        private FieldRecord record = FieldRecord.EMPTY;
         /** op -> program fd, or -errno when the verifier refused it (remembered: it would refuse again). */
         private final Map<HelperPrograms.Op, Long> programs = new EnumMap<>(HelperPrograms.Op.class);
 
@@ -388,6 +391,7 @@ public final class KernelBackend implements Backend {
                 cpuIds.size());
         m.btfFd = btfFd;
         m.btfValueTypeId = btf.valueTypeId();
+        m.record = attr.record();
         openMaps.add(m);
         Reference.reachabilityFence(this);
         return new Created(Errno.OK, m);
@@ -589,7 +593,7 @@ public final class KernelBackend implements Backend {
         if (sfd < 0) {
             return sfd;
         }
-        BpfAssembler p = HelperPrograms.build(op, m.fd(), (int) sfd, m.keySize, m.valueSize);
+        BpfAssembler p = HelperPrograms.build(op, m.fd(), (int) sfd, m.keySize, m.valueSize, m.record);
         long fd;
         if (p == null) {
             diagnostics.accept("value_size " + m.valueSize + " is too large for the lookup program of map " + m.name);
