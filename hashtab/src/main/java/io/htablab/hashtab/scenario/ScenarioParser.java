@@ -62,11 +62,11 @@ public final class ScenarioParser {
         if (code.isEmpty()) {
             return new String[0];
         }
-        if (code.indexOf('{') < 0 && code.indexOf('"') < 0 && code.indexOf('\'') < 0) {
-            return BLANKS.split(code); // v1.1 lines
-        }
         if (code.startsWith("ctype") && (code.length() == 5 || Character.isWhitespace(code.charAt(5)))) {
             return new String[] {"ctype", code.substring(5).strip()};
+        }
+        if (code.indexOf('{') < 0 && code.indexOf('"') < 0 && code.indexOf('\'') < 0) {
+            return BLANKS.split(code); // v1.1 lines
         }
         // Extension: a brace group (field-by-field key or value) and a quoted string are one token, spaces and all.
         List<String> out = new ArrayList<>();
