@@ -108,6 +108,27 @@ class TypedValuesTest {
     }
 
     @Test
+    void cincludeReadsAFileBesideTheScenario(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("types.h"),
+                "#define NAME_LEN 4\nstruct k { __u32 id; };\nstruct v { struct bpf_spin_lock l; char name[NAME_LEN]; };\n");
+        java.nio.file.Path hts = dir.resolve("s.hts");
+        java.nio.file.Files.writeString(hts, String.join("\n",
+                "cinclude types.h",
+                "cinclude missing.h",
+                "create m type=hash max=2 btf_key=struct:k btf_value=struct:v",
+                "update m {.id=3} {.name=\"abcd\"} lock",
+                "lookup m {3}",
+                ""));
+        List<String> out = new java.util.ArrayList<>();
+        List<String> err = new java.util.ArrayList<>();
+        try (Interpreter in = new Interpreter(new EngineBackend())) {
+            in.run(ScenarioParser.parse(java.nio.file.Files.readString(hts)), hts.toString(), out::add, err::add);
+        }
+        assertThat(out).containsExactly("ok", "error EINVAL", "ok", "ok", "value 0000000061626364");
+        assertThat(err).singleElement().asString().contains(":2: cinclude: no file missing.h");
+    }
+
+    @Test
     void aScenarioWithTypesRunsOnTheEngineWithErrorsNamingFileLineAndReason() {
         String text = String.join("\n",
                 "ctype struct v { __u32 a; struct bpf_spin_lock l; };",
