@@ -78,6 +78,40 @@ class TypedValuesTest {
         assertThatThrownBy(() -> FieldValues.encode(v, "{.x=1", rec)).isInstanceOf(ScenarioException.class);
     }
 
+    /** Junk never crashes: every malformed group is a ScenarioException (which prints error EINVAL). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void malformedGroupsAreRefusedNeverThrownOtherwise(long seed) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        CType v = type("v");
+        String alphabet = "{}.=,\"'[]-x0123456789abz_ \\";
+        String[] seeds = {"{.x='a'}", "{.x='\\\\'}", "{.x=1}", "{.name=\"ab\"}", "{.in={.a=1}}", "{.arr={[1]=2}}", "{1, 2, 3}", "{.kind=3, .flag=1}"};
+        for (int i = 0; i < 400; i++) {
+            StringBuilder sb = new StringBuilder(seeds[rnd.nextInt(seeds.length)]);
+            int edits = 1 + rnd.nextInt(4);
+            for (int e = 0; e < edits; e++) {
+                int at = rnd.nextInt(sb.length() + 1);
+                if (rnd.nextBoolean() && at < sb.length()) {
+                    sb.deleteCharAt(at);
+                } else {
+                    sb.insert(at, alphabet.charAt(rnd.nextInt(alphabet.length())));
+                }
+            }
+            String text = sb.toString();
+            try {
+                byte[] out = FieldValues.encode(v, text, FieldRecord.EMPTY);
+                assertThat(out).hasSize((int) v.size());
+            } catch (ScenarioException expected) {
+                assertThat(expected.getMessage()).contains("value");
+            }
+            try {
+                ScenarioParser.parseLine("update m " + text + " " + text);
+            } catch (ScenarioException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+    }
+
     @Test
     void braceGroupsAreOneTokenAndV11LinesTokenizeAsBefore() throws Exception {
         assertThat(ScenarioParser.tokenize("update m {.a=1, .s=\"x y\"} {.in={.a=2}} lock   # c"))
