@@ -73,8 +73,9 @@ public final class BodyAnalysis {
         c.calls.sort(Comparator.comparingInt(CallSite::index));
         c.assignments.sort(Comparator.comparingInt(a -> a.span().start()));
         c.conversions.sort(Comparator.comparingInt(FunctionBody.Conversion::index));
+        parser.statements.sort(Comparator.comparingInt(s -> s.span().start()));
         return new FunctionBody(f, List.copyOf(parser.locals), List.copyOf(c.calls), List.copyOf(c.assignments),
-                List.copyOf(c.increments), List.copyOf(c.conversions));
+                List.copyOf(c.increments), List.copyOf(c.conversions), List.copyOf(parser.statements));
     }
 
     /** Walks full expressions, noting calls with the context their value lands in. */

@@ -48,6 +48,10 @@ final class BodyParser {
     private int depth;
     private final Deque<List<Local>> scopes = new ArrayDeque<>();
     final List<Local> locals = new ArrayList<>();
+    /** Every statement written directly in a block, with the block's number (numbered as they open). */
+    final List<FunctionBody.Statement> statements = new ArrayList<>();
+    private final Deque<Integer> blocks = new ArrayDeque<>();
+    private int nextBlock;
     /** Full expressions with the local they initialise (null for statements, conditions, returns). */
     final List<Object[]> roots = new ArrayList<>();
 
@@ -211,6 +215,13 @@ final class BodyParser {
         return null;
     }
 
+    /** The block a declaration here belongs to; -1 inside a for (...) header, which is no block. */
+    private int currentBlock() {
+        return inForHeader > 0 || blocks.isEmpty() ? -1 : blocks.peek();
+    }
+
+    private int inForHeader;
+
     private void pushScope() {
         scopes.push(new ArrayList<>());
     }
@@ -230,6 +241,8 @@ final class BodyParser {
         try {
             expect("{");
             pushScope();
+            int block = nextBlock++;
+            blocks.push(block);
             try {
                 while (!atEnd() && !peek().is("}")) {
                     int before = pos;
@@ -237,8 +250,10 @@ final class BodyParser {
                     if (pos == before) {
                         pos++;
                     }
+                    statements.add(new FunctionBody.Statement(block, span(before, pos)));
                 }
             } finally {
+                blocks.pop();
                 popScope(pos);
             }
             accept("}");
@@ -412,7 +427,12 @@ final class BodyParser {
         pushScope();
         try {
             if (isDeclarationStart()) {
-                declaration();
+                inForHeader++;
+                try {
+                    declaration();
+                } finally {
+                    inForHeader--;
+                }
             } else {
                 if (!peek().is(";")) {
                     root(expression(), null);
@@ -536,6 +556,7 @@ final class BodyParser {
             Local local = null;
             if (d.name != null) {
                 local = new Local(d.name, d.type, span(d.nameIndex, d.nameIndex + 1), false, toks.size());
+                local.setBlock(currentBlock());
                 local.setDeclaratorEnd(span(declEnd - 1, declEnd));
                 scopes.peek().add(local);
                 locals.add(local);
@@ -549,6 +570,7 @@ final class BodyParser {
                         Local typed = new Local(local.name(), Exprs.typeOf(init.expr()), local.nameSpan(), false,
                                 toks.size());
                         typed.setDeclaratorEnd(local.declaratorEnd());
+                        typed.setBlock(local.block());
                         typed.setInitializer(init);
                         replace(local, typed);
                         declared.set(declared.size() - 1, typed);

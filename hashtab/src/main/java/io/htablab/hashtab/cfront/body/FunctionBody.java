@@ -18,9 +18,28 @@ import java.util.OptionalLong;
  * @param increments  every {@code ++}/{@code --} (prefix or postfix) operand
  * @param conversions every place a value becomes a given type: casts, assignments, declarations with an
  *                    expression initialiser
+ * @param statements  every statement written directly in a block, in source order
  */
 public record FunctionBody(FunctionDefinition function, List<Local> locals, List<CallSite> calls,
-                           List<Expr.Assign> assignments, List<Expr> increments, List<Conversion> conversions) {
+                           List<Expr.Assign> assignments, List<Expr> increments, List<Conversion> conversions,
+                           List<Statement> statements) {
+
+    /** A statement of block number {@code block} (blocks are numbered as they open, the body itself is 0). */
+    public record Statement(int block, Span span) {
+    }
+
+    /**
+     * The statement of {@code block}'s own list that contains token {@code index} (the statement itself, or the
+     * {@code if}/loop/block around it), or null.
+     */
+    public Statement statementContaining(int block, int index) {
+        for (Statement s : statements) {
+            if (s.block() == block && s.span().start() <= index && index < s.span().end()) {
+                return s;
+            }
+        }
+        return null;
+    }
 
     /**
      * A value turned into a type: {@code (T) source}, {@code target = source} or {@code T target = source}.
@@ -38,7 +57,7 @@ public record FunctionBody(FunctionDefinition function, List<Local> locals, List
     }
 
     public static FunctionBody empty(FunctionDefinition f) {
-        return new FunctionBody(f, List.of(), List.of(), List.of(), List.of(), List.of());
+        return new FunctionBody(f, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     /** The local of this name visible at token {@code index} (innermost block), or null. */

@@ -17,6 +17,7 @@ public final class Local {
     private Span declaration;
     private Initializer initializer;
     private int scopeEnd;
+    private int block = -1;
 
     Local(String name, CType type, Span nameSpan, boolean parameter, int scopeEnd) {
         this.name = name;
@@ -77,6 +78,18 @@ public final class Local {
 
     public boolean isVisibleAt(int index) {
         return index > declaredAt() && index < scopeEnd;
+    }
+
+    /**
+     * The number of the block whose statement list holds the declaration ({@link FunctionBody#statements()}); -1
+     * for parameters and for a declaration in a {@code for} header.
+     */
+    public int block() {
+        return block;
+    }
+
+    void setBlock(int b) {
+        this.block = b;
     }
 
     void setDeclaratorEnd(Span s) {
