@@ -36,7 +36,7 @@ final class CallSiteFixes {
                     || !(code.equals("call.key.uninit-padding") || code.equals("call.key.uninit"))) {
                 continue;
             }
-            for (CodeActionData d : List.of(memset(a, f), emptyInitialiser(a, f))) {
+            for (CodeActionData d : new CodeActionData[] {memset(a, f), emptyInitialiser(a, f)}) {
                 if (d != null && !seen.contains(d.title()) && verified(a, f, d, reparse)) {
                     seen.add(d.title());
                     out.add(d);
