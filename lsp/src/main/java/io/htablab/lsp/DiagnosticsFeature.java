@@ -96,6 +96,10 @@ final class DiagnosticsFeature {
         if (m.isHashFamily() && m.geometry() != null && !m.geometry().isOk()) {
             HtabGeometry g = m.geometry();
             String reason = g.reason();
+            if (m.isBtfRefused()) {
+                reason += ". libbpf then retries without BTF: the map is created, but its value is plain bytes and"
+                        + " programs that use the field are refused by the verifier";
+            }
             out.add(new HtabDiagnostic(Severity.ERROR, "htab.create." + g.errno().name(),
                     "map " + def.name() + ": " + reason, placeCreateError(def, g.field()), def.name()));
             return;

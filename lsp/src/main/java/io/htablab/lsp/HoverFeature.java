@@ -140,6 +140,7 @@ final class HoverFeature {
         live(sb, def.name(), live);
         layout(sb, "Key", def.keyType());
         layout(sb, "Value", def.valueType());
+        sb.append(SpecialFields.hover(m));
         return sb.toString().stripTrailing();
     }
 
@@ -168,6 +169,7 @@ final class HoverFeature {
             layout(sb, "Key", def.keyType());
         }
         layout(sb, "Value", def.valueType());
+        sb.append(SpecialFields.hover(m));
         return sb.toString().stripTrailing();
     }
 
