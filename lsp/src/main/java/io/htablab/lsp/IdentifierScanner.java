@@ -20,6 +20,12 @@ final class IdentifierScanner {
     private IdentifierScanner() {
     }
 
+    /** A line ends at '\n' and at a '\r' not followed by '\n', as {@link TextIndex} counts lines. */
+    private static boolean isLineEnd(String text, int i) {
+        char c = text.charAt(i);
+        return c == '\n' || c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n');
+    }
+
     static List<Occurrence> find(String text, String name) {
         List<Occurrence> out = new ArrayList<>();
         if (text == null || name == null || name.isEmpty() || !text.contains(name)) {
@@ -32,14 +38,14 @@ final class IdentifierScanner {
         int i = 0;
         while (i < n) {
             char c = text.charAt(i);
-            if (c == '\n') {
+            if (isLineEnd(text, i)) {
                 line++;
                 lineStart = i + 1;
                 i++;
                 continue;
             }
             if (c == '/' && i + 1 < n && text.charAt(i + 1) == '/') {
-                while (i < n && text.charAt(i) != '\n') {
+                while (i < n && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
                     i++;
                 }
                 continue;
@@ -47,7 +53,7 @@ final class IdentifierScanner {
             if (c == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
                 i += 2;
                 while (i < n && !(text.charAt(i) == '*' && i + 1 < n && text.charAt(i + 1) == '/')) {
-                    if (text.charAt(i) == '\n') {
+                    if (isLineEnd(text, i)) {
                         line++;
                         lineStart = i + 1;
                     }
@@ -58,10 +64,12 @@ final class IdentifierScanner {
             }
             if (c == '"' || c == '\'') {
                 i++;
-                while (i < n && text.charAt(i) != c && text.charAt(i) != '\n') {
-                    i += text.charAt(i) == '\\' ? 2 : 1;
+                while (i < n && text.charAt(i) != c && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
+                    i += text.charAt(i) == '\\' && i + 1 < n && text.charAt(i + 1) != '\n' ? 2 : 1;
                 }
-                i = Math.min(n, i + 1);
+                if (i < n && text.charAt(i) == c) {
+                    i++;
+                }
                 previous = "\"";
                 continue;
             }
