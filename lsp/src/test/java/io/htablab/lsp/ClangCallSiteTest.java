@@ -136,6 +136,39 @@ class ClangCallSiteTest {
         assertThat(disagreements).isEmpty();
     }
 
+    @Test
+    void specialFieldOffsetsAreClangs() throws Exception {
+        assumeTools();
+        String text = "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
+                + "struct inner { __u16 id; struct bpf_timer t; };\n"
+                + "struct val { __u8 tag; struct bpf_spin_lock lock; struct inner in; __u32 n; };\n"
+                + "struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 4); __type(key, __u32);"
+                + " __type(value, struct val); } m SEC(\".maps\");\n"
+                + "char LICENSE[] SEC(\"license\") = \"GPL\";\n";
+        Path src = tmp.resolve("offsets.bpf.c");
+        Files.writeString(src, text);
+        Map<Long, JsonNode> btf = ClangTools.btf(ClangTools.compile(src, tmp));
+        Map<String, Long> offsets = new LinkedHashMap<>();
+        for (JsonNode t : btf.values()) {
+            if (t.get("kind").asText().equals("STRUCT") && t.get("name").asText().equals("val")) {
+                for (JsonNode mem : t.get("members")) {
+                    offsets.put(mem.get("name").asText(), mem.get("bits_offset").asLong() / 8);
+                }
+            }
+            if (t.get("kind").asText().equals("STRUCT") && t.get("name").asText().equals("inner")) {
+                for (JsonNode mem : t.get("members")) {
+                    offsets.put("inner." + mem.get("name").asText(), mem.get("bits_offset").asLong() / 8);
+                }
+            }
+        }
+        MapFacts m = new MapFacts(CallSites.map(analyse(src), "m"), 2);
+        assertThat(m.mapBtf()).isNotNull();
+        assertThat(m.mapBtf().record().fields()).extracting(f -> f.name() + "@" + f.offset())
+                .containsExactly("lock@" + offsets.get("lock"), "in.t@" + (offsets.get("in") + offsets.get("inner.t")));
+        assertThat(SpecialFields.hover(m)).contains("| " + offsets.get("lock") + " | 4 | lock |",
+                "| " + (offsets.get("in") + offsets.get("inner.t")) + " | 16 | in.t |");
+    }
+
     // ------------------------------------------------------------------ the live kernel
 
     static final String[] FIELDS = {"struct bpf_spin_lock", "struct bpf_timer", "struct bpf_wq"};
