@@ -183,6 +183,24 @@ class CallSiteTest {
                 .noneMatch(d -> d.code().startsWith("call."));
     }
 
+    @Test
+    void libbpfToolsLookupOrTryInitAndLookupAndDelete() {
+        String text = "static __always_inline void *bpf_map_lookup_or_try_init(void *map, const void *key,"
+                + " const void *init)\n{\n    void *val = bpf_map_lookup_elem(map, key);\n    if (val)\n"
+                + "        return val;\n    bpf_map_update_elem(map, key, init, BPF_NOEXIST);\n"
+                + "    return bpf_map_lookup_elem(map, key);\n}\n";
+        String program = HEAD.replace("} hits SEC(\".maps\");\n", "} hits SEC(\".maps\");\n" + text)
+                + "SEC(\"xdp\")\nint prog(struct xdp_md *ctx)\n{\n    __u32 id = 1;\n    __u32 small = 0;\n"
+                + "    struct flow k = {};\n    struct counts zero = {};\n"
+                + "    __u32 *c = bpf_map_lookup_or_try_init(&flows, &k, &small);\n"
+                + "    bpf_map_lookup_and_delete_elem(&hits, &id, &small);\n    return 0;\n}\n";
+        int call = FIRST + 8 + 7; // the wrapper's 8 lines, then 7 lines of the program before the call
+        diagnostics(program)
+                .has(error("call.value.size").onLine(call).on("&small").saying("bpf_map_lookup_or_try_init reads 16 bytes"))
+                .has(warning("call.value.type").onLine(call).on("c").saying("stored in `c`, a __u32 *"))
+                .has(error("call.value.size").onLine(call + 1).saying("bpf_map_lookup_and_delete_elem writes 8 bytes"));
+    }
+
     // ---- macros, inner maps, headers ----
 
     @Test

@@ -177,10 +177,11 @@ public final class Exprs {
         int guard = 0;
         while (e != null && guard++ < 64) {
             if (e instanceof Expr.Member m && !m.arrow()) {
+                // "a" before "b" is "a.b", before "[]" is "a[]"
                 sb.insert(0, sb.length() == 0 || sb.charAt(0) == '[' ? m.member() : m.member() + ".");
                 e = m.base();
             } else if (e instanceof Expr.Index i) {
-                sb.insert(0, "[]");
+                sb.insert(0, sb.length() == 0 || sb.charAt(0) == '[' ? "[]" : "[].");
                 e = i.base();
             } else {
                 break;

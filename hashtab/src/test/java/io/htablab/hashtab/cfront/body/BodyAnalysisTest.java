@@ -151,4 +151,22 @@ class BodyAnalysisTest {
         assertThat(b.locals()).extracting(Local::name).contains("j");
         assertThat(Exprs.addressedLocal(call(b, "bpf_map_lookup_elem").call().arg(1))).isSameAs(local(b, "j"));
     }
+
+    @Test
+    void statementsOfEachBlockAndMemberPaths() {
+        FunctionBody b = body("struct deep { struct key arr[2]; __u32 n; };\n"
+                + "int prog(void *ctx) {\n  struct deep d;\n  if (ctx) {\n    d.arr[1].port = 2;\n  }\n"
+                + "  d.n = 1;\n  bpf_map_lookup_elem(&flows, &d.arr[0]);\n  return 0;\n}\n");
+        Local d = local(b, "d");
+        assertThat(d.block()).isZero();
+        CallSite lookup = call(b, "bpf_map_lookup_elem");
+        List<Write> writes = b.writesBefore(d, lookup.index());
+        assertThat(writes).extracting(Write::member).containsExactly("arr[].port", "n");
+        // the first store is inside the if: the statement of d's block holding it is the whole if
+        FunctionBody.Statement st = b.statementContaining(d.block(), writes.get(0).span().start());
+        assertThat(b.function().body().get(st.span().start()).text()).isEqualTo("if");
+        assertThat(b.statementContaining(d.block(), writes.get(1).span().start()).span().start())
+                .isEqualTo(writes.get(1).span().start());
+        assertThat(b.statements()).extracting(FunctionBody.Statement::block).contains(0, 1);
+    }
 }
