@@ -62,6 +62,9 @@ final class FieldValues {
             } else {
                 // C allows braces around a scalar: {5}
                 skipBlanks();
+                if (peek() == '.' || peek() == '[') {
+                    throw error(path + " is " + type.spelling() + ": it has no members or elements to name");
+                }
                 scalar(t, out, off, 0, -1, path);
                 skipBlanks();
                 expect('}');
