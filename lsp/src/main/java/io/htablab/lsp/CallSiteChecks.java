@@ -183,12 +183,17 @@ final class CallSiteChecks {
                         + (value != null ? " (" + value.spelling() + ")" : "") + ": reading " + target.spelling()
                         + " (" + target.size() + " B) through it runs past the value, which the verifier refuses",
                         range);
-            } else if (value != null && !sameType(target, value)) {
+            } else if (value != null && !sameType(target, value) && !isElementOf(target, value)) {
                 add(out, r, null, Severity.WARNING, "call.value.type", "the value pointer from " + r.helper().name()
                         + " is " + how + ", but the value of map " + m.name() + " is " + value.spelling() + " ("
                         + value.size() + " B)", range);
             }
         }
+    }
+
+    /** A pointer to the first element of an array value ({@code __u64 *slots} for a {@code __u64[16]} value). */
+    private static boolean isElementOf(CType target, CType value) {
+        return value.resolve() instanceof CType.ArrayType a && sameType(target, a.element());
     }
 
     private static SourceRange useRange(CallSite.ResultUse use) {

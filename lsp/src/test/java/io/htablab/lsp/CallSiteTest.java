@@ -162,6 +162,18 @@ class CallSiteTest {
     }
 
     @Test
+    void aPointerToTheFirstElementOfAnArrayValueIsFine() {
+        String text = HEAD.replace("} hits SEC(\".maps\");\n", "} hits SEC(\".maps\");\n"
+                + "struct {\n    __uint(type, BPF_MAP_TYPE_HASH);\n    __uint(max_entries, 8);\n"
+                + "    __type(key, __u32);\n    __type(value, __u64[16]);\n} hist SEC(\".maps\");\n")
+                + "SEC(\"xdp\")\nint prog(struct xdp_md *ctx)\n{\n    __u32 id = 0;\n"
+                + "    __u64 *slots = bpf_map_lookup_elem(&hist, &id);\n    __u32 *wrong = bpf_map_lookup_elem(&hist, &id);\n"
+                + "    return 0;\n}\n";
+        assertThat(diagnostics(text).list).filteredOn(d -> d.code().equals("call.value.type"))
+                .singleElement().satisfies(d -> assertThat(d.message()).contains("stored in `wrong`"));
+    }
+
+    @Test
     void readingPastTheValue() {
         diagnostics(prog("    __u32 id = 0;", "    struct counts *c = bpf_map_lookup_elem(&hits, &id);"))
                 .has(warning("call.value.type").onLine(line(1)).saying("the values of map hits are 8 B",
