@@ -20,7 +20,8 @@ import java.util.OptionalLong;
  *   <li>"key.padding": a struct key with holes;</li>
  *   <li>"percpu.memory": per-CPU value memory above the configured threshold;</li>
  *   <li>"lru.early-eviction": a common-LRU map small enough that per-CPU local free lists make it evict
- *       long before it is full.</li>
+ *       long before it is full;</li>
+ *   <li>"call.*": map helper calls whose key or value does not fit the map ({@link CallSiteChecks}).</li>
  * </ul>
  */
 final class DiagnosticsFeature {
@@ -42,6 +43,9 @@ final class DiagnosticsFeature {
             keyPadding(m, out);
             percpuMemory(m, a.settings(), out);
             lruEarlyEviction(m, out);
+        }
+        for (CallSiteChecks.Finding f : CallSites.of(a).findings(a)) {
+            out.add(f.diagnostic());
         }
         // Every range must be displayable: clamp anything the front end placed outside the text.
         List<HtabDiagnostic> valid = new ArrayList<>(out.size());
@@ -92,6 +96,10 @@ final class DiagnosticsFeature {
         if (m.isHashFamily() && m.geometry() != null && !m.geometry().isOk()) {
             HtabGeometry g = m.geometry();
             String reason = g.reason();
+            if (m.isBtfRefused()) {
+                reason += ". libbpf then retries without BTF: the map is created, but its value is plain bytes and"
+                        + " programs that use the field are refused by the verifier";
+            }
             out.add(new HtabDiagnostic(Severity.ERROR, "htab.create." + g.errno().name(),
                     "map " + def.name() + ": " + reason, placeCreateError(def, g.field()), def.name()));
             return;

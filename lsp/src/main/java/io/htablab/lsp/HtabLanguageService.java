@@ -141,6 +141,27 @@ public final class HtabLanguageService {
         return InlayHintFeature.hints(analyze(uri, text), range);
     }
 
+    /** Where the map, type or local at (line, col) is defined; empty when it is built in or unknown. */
+    public List<LocationData> definition(String uri, String text, int line, int col) {
+        return NavigationFeature.definition(analyze(uri, text), line, col);
+    }
+
+    /** Every use of the map, type or local at (line, col), in this document and the headers it read. */
+    public List<LocationData> references(String uri, String text, int line, int col, boolean includeDeclaration) {
+        return NavigationFeature.references(analyze(uri, text), line, col, includeDeclaration, this::readUri);
+    }
+
+    /** The text of another file the front end read, through the include reader (open buffers first). */
+    private Optional<String> readUri(String uri) {
+        try {
+            java.nio.file.Path p = uri.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(uri))
+                    : java.nio.file.Path.of(uri);
+            return includeReader.read(p);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     public List<SymbolData> symbols(String uri, String text) {
         return SymbolFeature.symbols(analyze(uri, text));
     }

@@ -128,6 +128,7 @@ final class CParser {
     private final Map<RecordType, List<MemberSyntax>> recordSyntax = new HashMap<>();
     private final Set<String> unknownConstants = new HashSet<>();
     private final List<MapDefinition> maps = new ArrayList<>();
+    private final List<FunctionDefinition> functions = new ArrayList<>();
     private final Set<String> reportedUnknown = new HashSet<>();
     private Token[] toks;
     private int pos;
@@ -171,7 +172,7 @@ final class CParser {
             diags.add(new CDiagnostic(Severity.ERROR, "internal-error", "C front end failure: " + e, uri,
                     SourceRange.NONE));
         }
-        return new CFrontResult(uri, List.copyOf(maps), List.copyOf(diags), types, macroDefs);
+        return new CFrontResult(uri, List.copyOf(maps), List.copyOf(diags), types, macroDefs, List.copyOf(functions));
     }
 
     /** Evaluates an #if expression (identifiers are 0); null when it is malformed. */
@@ -393,7 +394,9 @@ final class CParser {
             skipAsmLabel();
             attributesInto(d.attrs);
             if (first && d.type instanceof FuncType && peek().is("{")) {
+                int bodyStart = pos;
                 skipBalancedBraces();
+                functionDefinition(d, bodyStart);
                 return; // function definition
             }
             first = false;
@@ -426,6 +429,32 @@ final class CParser {
             }
             error(peek(), "expected ';' after top level declarator");
         }
+    }
+
+    /** Hands a skipped body's tokens to the body analysis (cfront.body); the parser reads no further. */
+    private void functionDefinition(Declarator d, int bodyStart) {
+        if (d.nameTok == null || d.nameTok.file == 0 || d.nameTok.index < 0 || !(d.type instanceof FuncType ft)) {
+            return;
+        }
+        functions.add(new FunctionDefinition(d.name, uriOf(d.nameTok), d.nameTok.range(), ft,
+                publicTokens(d.nameTok.index + 1, bodyStart), publicTokens(bodyStart, pos)));
+    }
+
+    private List<CToken> publicTokens(int from, int to) {
+        List<CToken> out = new ArrayList<>(Math.max(0, to - from));
+        for (int i = from; i < to && i < toks.length; i++) {
+            Token t = toks[i];
+            CToken.Kind kind = switch (t.kind) {
+                case Token.IDENT -> CToken.Kind.IDENT;
+                case Token.NUMBER -> CToken.Kind.NUMBER;
+                case Token.CHAR -> CToken.Kind.CHAR;
+                case Token.STRING -> CToken.Kind.STRING;
+                case Token.PUNCT -> CToken.Kind.PUNCT;
+                default -> CToken.Kind.OTHER;
+            };
+            out.add(new CToken(kind, t.text, uriOf(t), t.range(), t.fromMacro));
+        }
+        return out;
     }
 
     private void staticAssert() {
