@@ -384,6 +384,10 @@ public final class Initializer {
         CType elem = a.element();
         long es = elem.size();
         long len = a.length();
+        if (n instanceof Braced b && b.items().size() == 1 && b.items().get(0).designators().isEmpty()
+                && b.items().get(0).value() instanceof Str inner) {
+            n = inner; // char s[4] = {"abc"} is C too
+        }
         if (n instanceof Str s) {
             if (!(elem.resolve() instanceof CType.IntType i) || i.size0() != 1) {
                 throw new SyntaxException(path + " is " + declared.spelling() + ": a string fits only a char array");
@@ -539,6 +543,7 @@ public final class Initializer {
         CType pending = null;
         int i = 0;
         String typed = null;
+        boolean dotted = false;
         while (i < partial.length()) {
             char c = partial.charAt(i);
             if (c == '"' || c == '\'') {
@@ -555,6 +560,7 @@ public final class Initializer {
                 positions.add(0);
                 pending = null;
                 typed = "";
+                dotted = false;
             } else if (c == '}') {
                 if (!stack.isEmpty()) {
                     stack.remove(stack.size() - 1);
@@ -567,6 +573,7 @@ public final class Initializer {
                 }
                 pending = null;
                 typed = "";
+                dotted = false;
             } else if (c == '.') {
                 int j = i + 1;
                 while (j < partial.length() && (Character.isLetterOrDigit(partial.charAt(j))
@@ -576,6 +583,7 @@ public final class Initializer {
                 String name = partial.substring(i + 1, j);
                 if (j == partial.length()) {
                     typed = name;
+                    dotted = true;
                     break;
                 }
                 CType top = stack.isEmpty() ? null : stack.get(stack.size() - 1);
@@ -595,7 +603,7 @@ public final class Initializer {
         }
         CType top = stack.isEmpty() ? null : stack.get(stack.size() - 1);
         if (typed == null || !(top instanceof RecordType r)) {
-            return new Completion("", List.of());
+            return new Completion("", false, List.of());
         }
         List<String> out = new ArrayList<>();
         for (String n : memberNames(r)) {
@@ -603,11 +611,14 @@ public final class Initializer {
                 out.add(n);
             }
         }
-        return new Completion(typed, out);
+        return new Completion(typed, dotted, out);
     }
 
-    /** What {@link #complete} found: the part of a member name already typed and the names that fit. */
-    public record Completion(String typed, List<String> members) {
+    /**
+     * What {@link #complete} found: the part of a member name already typed, whether its '.' is typed too, and the
+     * names that fit.
+     */
+    public record Completion(String typed, boolean dotted, List<String> members) {
     }
 
     private static Layout.Member findFirst(RecordType r, String name) {
