@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * itself, so the bucket is obvious to the reader of a test. Several streams can share one recording (several
  * maps), and an insert can run another map's operation while it holds its bucket lock (a nested program).
  */
-final class SyntheticStream {
+public final class SyntheticStream {
     /** The map id of the first map. */
     static final int MAP_ID = 1;
     final int mapId;
