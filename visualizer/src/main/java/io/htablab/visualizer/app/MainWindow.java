@@ -441,12 +441,14 @@ public final class MainWindow {
         HBox ops2 = new HBox(6);
         for (String op : List.of("update", "lookup", "delete", "lookup_and_delete")) {
             Button b = new Button(op);
+            b.setMnemonicParsing(false); // the names have underscores
             b.setId("op-" + op);
             b.setOnAction(e -> runOp(op));
             ops1.getChildren().add(b);
         }
         for (String op : List.of("prog_lookup", "prog_update", "prog_delete", "next_key", "dump")) {
             Button b = new Button(op);
+            b.setMnemonicParsing(false); // the names have underscores
             b.setId("op-" + op);
             b.setOnAction(e -> runOp(op));
             ops2.getChildren().add(b);

@@ -55,8 +55,9 @@ public final class StructForm extends GridPane {
         CType t = declared.resolve();
         FieldKind special = FieldCodec.specialKind(declared);
         if (special != null) {
-            Label l = new Label("‹" + special.cName() + "›  special field: managed by the kernel, not written from "
-                    + "here (user space reads zeros)");
+            Label l = new Label("‹" + special.cName() + "›  kernel-managed (reads as zeros)");
+            l.setTooltip(new Tooltip("A special field: the kernel manages it (locks, timers, ...). User-space "
+                    + "writes never change it and reads return zeros in its place, so it takes no input here."));
             l.getStyleClass().add("muted");
             add(indent(label, depth), 0, row);
             add(l, 1, row, 2, 1);
@@ -64,11 +65,12 @@ public final class StructForm extends GridPane {
             return;
         }
         if (t instanceof RecordType r && r.layout() != null) {
-            if (depth > 0) {
+            boolean root = path.isEmpty();
+            if (!root) {
                 add(indent(label + "  (" + declared.spelling() + (r.isUnion() ? ": fill one member" : "")
-                        + ")", depth), 0, row++, 3, 1);
+                        + ") @" + offset, depth), 0, row++, 3, 1);
             }
-            addMembers(r, path, offset, depth + (depth > 0 ? 1 : 0));
+            addMembers(r, path, offset, root ? depth : depth + 1);
             return;
         }
         if (t instanceof CType.ArrayType a && a.length() > 0) {
@@ -119,9 +121,10 @@ public final class StructForm extends GridPane {
                 addMembers(anon, path, off, depth); // C reaches its members by their own names
             } else if (m.isBitField()) {
                 long bit = base * 8 + m.bitOffset();
-                input(path + "." + m.name(), Kind.SCALAR, m.type().spelling() + " :" + m.bitWidth() + " (bits " + bit
-                        + ".." + (bit + m.bitWidth() - 1) + ")", depth, m.name(), "a number that fits " + m.bitWidth()
-                        + " bits");
+                long inByte = bit - off * 8;
+                input(path + "." + m.name(), Kind.SCALAR, m.type().spelling() + " :" + m.bitWidth() + " @" + off
+                        + " bits " + inByte + ".." + (inByte + m.bitWidth() - 1), depth, m.name(),
+                        "a number that fits " + m.bitWidth() + " bits");
             } else if (!unnamed) {
                 addRows(m.type(), path + "." + m.name(), off, depth, m.name());
             }

@@ -167,14 +167,16 @@ public final class BucketsView extends CanvasView {
             drawEmpty(g);
             return;
         }
-        // first the section offsets, so that the view can follow the active map's bucket before drawing
+        // The focused map is drawn in full; the others as a strip of bucket cells (chain length, lock holder), so
+        // that every map stays in sight. First the section offsets, so that the view can follow before drawing.
+        int expanded = ids.contains(mapId) ? mapId : ids.get(0);
         sectionTop.clear();
         double y = 0;
         for (int id : ids) {
             sectionTop.put(id, y);
-            y += sectionHeight(world.map(id));
+            y += sectionHeight(world.map(id), id != expanded);
         }
-        follow(focus, ids);
+        follow(focus, ids, expanded);
         double maxX = 600;
         boolean several = ids.size() > 1;
         for (int id : ids) {
@@ -182,6 +184,8 @@ public final class BucketsView extends CanvasView {
             double top = sectionTop.get(id);
             if (m.nBuckets() > DENSE_THRESHOLD) {
                 drawDenseSummary(g, m, id, top);
+            } else if (id != expanded) {
+                drawCompact(g, m, id, top);
             } else {
                 maxX = Math.max(maxX, drawMap(g, m, id, top, several));
             }
@@ -191,14 +195,102 @@ public final class BucketsView extends CanvasView {
     }
 
     private static final double SECTION_GAP = 18;
+    static final double CELL_W = 40;
+    static final double CELL_H = 30;
 
-    private static double sectionHeight(MapModel m) {
-        return m.nBuckets() > DENSE_THRESHOLD ? 44 + SECTION_GAP : TOP + m.nBuckets() * ROW + SECTION_GAP;
+    /** Bucket cells per row of a compact section (as many as the view shows, at least 16). */
+    private int cellsPerRow() {
+        double w = getWidth() <= 0 ? 800 : getWidth() / zoom;
+        return Math.max(16, (int) ((w - 24) / (CELL_W + 4)));
+    }
+
+    private double sectionHeight(MapModel m, boolean compact) {
+        if (m.nBuckets() > DENSE_THRESHOLD) {
+            return 44 + SECTION_GAP;
+        }
+        if (compact) {
+            int rows = (m.nBuckets() + cellsPerRow() - 1) / cellsPerRow();
+            return 30 + rows * (CELL_H + 4) + SECTION_GAP;
+        }
+        return TOP + m.nBuckets() * ROW + SECTION_GAP;
+    }
+
+    private void sectionTitle(GraphicsContext g, MapModel m, int id, double y0, boolean several, boolean compact) {
+        var geo = m.geometry();
+        boolean active = several && id == world.activeMapId();
+        if (several) {
+            g.setFill(active ? palette.highlight().deriveColor(0, 1, 1, 0.45) : palette.panel());
+            g.fillRoundRect(4, y0 + 2, 4000, 24, 8, 8);
+        }
+        double x = 12;
+        if (active) {
+            g.setFill(palette.highlight().darker());
+            g.fillRoundRect(6, y0 + 5, 62, 18, 8, 8);
+            text(g, "▶ acting", 12, y0 + 14, palette.background(), 11, true);
+            x = 76;
+        }
+        String title = (several ? world.displayName(id) : "Bucket array of " + world.displayName(id)) + " · "
+                + geo.type().scenarioName() + " (map id " + id + ") · " + m.nBuckets() + " buckets, hash & "
+                + (m.nBuckets() - 1) + " · seed " + Hex.u32(geo.hashrnd()) + " · " + m.count() + " of "
+                + geo.maxEntries() + " entries" + (m.types() != null ? " · typed" : "")
+                + (compact ? "   (each cell a bucket: its chain length)" : "");
+        text(g, title, x, y0 + 15, palette.text(), compact ? 13 : 14, true);
+        hit(4, y0 + 2, 900, 24, "Map " + world.displayName(id) + " (id " + id + "): " + geo.type().scenarioName()
+                + ", key " + geo.keySize() + " bytes, value " + geo.valueSize() + " bytes, max_entries "
+                + geo.maxEntries() + (m.types() != null ? "\nkey type " + spelling(m.types().key()) + ", value type "
+                + spelling(m.types().value()) + " (" + m.types().source() + ")" : "")
+                + (several ? "\nEvery map of the session is drawn here: the one the current event belongs to in full, "
+                + "the others as a row of buckets (locks stay visible). Choose a map in the selector to see only "
+                + "it." : ""));
+    }
+
+    /** A map that is not acting now: one cell per bucket with its chain length, lock holder and failed locks. */
+    private void drawCompact(GraphicsContext g, MapModel m, int id, double y0) {
+        sectionTitle(g, m, id, y0, true, true);
+        OpContext op = m.op();
+        int opBucket = op.running() && op.hash() != null ? op.hash().bucket() : -1;
+        int perRow = cellsPerRow();
+        for (int b = 0; b < m.nBuckets(); b++) {
+            double x = 12 + (b % perRow) * (CELL_W + 4);
+            double y = y0 + 30 + (b / perRow) * (CELL_H + 4);
+            int len = m.chainLength(b);
+            Integer lockCpu = m.locks().get(b);
+            var failure = m.lockFailures().get(b);
+            Color fill = b == opBucket ? palette.highlight().deriveColor(0, 1, 1, 0.6)
+                    : len == 0 ? palette.panel() : palette.walk().deriveColor(0, 1, 1, Math.min(0.65, 0.18 + 0.16 * len));
+            Color edge = lockCpu != null ? palette.cpuColor(lockCpu) : failure != null ? palette.restart()
+                    : palette.line();
+            box(g, x, y, CELL_W, CELL_H, fill, edge, lockCpu != null || failure != null ? 3 : 1);
+            text(g, "b" + b, x + 4, y + 9, palette.muted(), 9, false);
+            text(g, Integer.toString(len), x + (lockCpu != null ? 8 : 14), y + 21, palette.text(), 12, true);
+            if (lockCpu != null) {
+                padlock(g, x + CELL_W - 15, y + 12, palette.cpuColor(lockCpu));
+            }
+            StringBuilder tip = new StringBuilder("Bucket " + b + " of " + world.displayName(id) + ": " + len
+                    + (len == 1 ? " element" : " elements"));
+            int[] chain = m.chain(b);
+            for (int i = 0; i < chain.length && i < 6; i++) {
+                tip.append(i == 0 ? " (keys " : ", ").append(BucketsView.fit(m.keyText(m.elemKey(chain[i])), 40));
+            }
+            if (chain.length > 0) {
+                tip.append(chain.length > 6 ? ", …)" : ")");
+            }
+            if (lockCpu != null) {
+                tip.append("\nBucket ").append(b).append(" of ").append(world.displayName(id))
+                        .append(" is locked by CPU ").append(lockCpu).append('.');
+            }
+            if (failure != null) {
+                tip.append('\n').append(failureText(failure, b));
+                g.setFill(palette.restart());
+                g.fillOval(x + CELL_W - 9, y - 3, 10, 10);
+            }
+            hit(x, y, CELL_W, CELL_H, tip.toString());
+        }
     }
 
     /** Keeps the focused map's operation bucket in view, once per step. */
-    private void follow(MapModel focus, java.util.List<Integer> ids) {
-        if (focus == null || !ids.contains(mapId) || followed == stamp) {
+    private void follow(MapModel focus, java.util.List<Integer> ids, int expanded) {
+        if (focus == null || !ids.contains(mapId) || mapId != expanded || followed == stamp) {
             return;
         }
         OpContext op = focus.op();
@@ -210,7 +302,8 @@ public final class BucketsView extends CanvasView {
         for (double t : sectionTop.values()) {
             total = Math.max(total, t);
         }
-        total += sectionHeight(world.map(ids.get(ids.size() - 1)));
+        int lastId = ids.get(ids.size() - 1);
+        total += sectionHeight(world.map(lastId), lastId != expanded);
         double want = opBucket >= 0 ? top + TOP + opBucket * ROW : top;
         double by = want * zoom;
         double span = (opBucket >= 0 ? ROW : TOP + ROW) * zoom;
@@ -232,27 +325,7 @@ public final class BucketsView extends CanvasView {
         OpContext op = live ? m.op() : OpContext.IDLE;
         ReaderState reader = m.reader();
         HtabEvent last = op.last();
-        var geo = m.geometry();
-        boolean active = several && id == world.activeMapId();
-        if (several) {
-            g.setFill(active ? palette.highlight().deriveColor(0, 1, 1, 0.45) : palette.panel());
-            g.fillRoundRect(4, y0 + 2, 4000, 24, 8, 8);
-            if (active) {
-                g.setFill(palette.highlight().darker());
-                g.fillRect(4, y0 + 2, 5, 24);
-            }
-        }
-        String title = "Bucket array of " + world.displayName(id) + " (" + geo.type().scenarioName() + ", map id " + id
-                + ") · " + m.nBuckets() + " buckets · hash & " + (m.nBuckets() - 1) + " · seed "
-                + Hex.u32(geo.hashrnd()) + " · " + m.count() + " of " + geo.maxEntries() + " entries"
-                + (m.types() != null ? " · typed" : "") + (active ? "   ◀ acting now" : "");
-        text(g, title, 12, y0 + 15, palette.text(), 14, true);
-        hit(4, y0 + 2, 900, 24, "Map " + world.displayName(id) + " (id " + id + "): " + geo.type().scenarioName()
-                + ", key " + geo.keySize() + " bytes, value " + geo.valueSize() + " bytes, max_entries "
-                + geo.maxEntries() + (m.types() != null ? "\nkey type " + spelling(m.types().key()) + ", value type "
-                + spelling(m.types().value()) + " (" + m.types().source() + ")" : "")
-                + (several ? "\nEvery map of the session is drawn here, one under the other; the highlighted one is "
-                + "the map the current event belongs to." : ""));
+        sectionTitle(g, m, id, y0, several, false);
         double maxX = 600;
         int opBucket = op.hash() == null ? -1 : op.hash().bucket();
         for (int b = 0; b < m.nBuckets(); b++) {
@@ -323,11 +396,15 @@ public final class BucketsView extends CanvasView {
             g.setFill(palette.restart());
             g.fillRoundRect(fx + 40, fy - 6, 78, 14, 6, 6);
             text(g, "✗ CPU " + failure.cpu() + " " + failure.errno(), fx + 44, fy + 1, palette.background(), 10, true);
-            hit(fx + 40, fy - 6, 78, 14, "CPU " + failure.cpu() + " failed to take bucket " + b + "'s lock: "
-                    + failure.errno() + (failure.holderCpu() >= 0 ? " (held by CPU " + failure.holderCpu()
-                    + (failure.holderCpu() == failure.cpu() ? ": the same CPU, re-entry" : "") + ")" : "")
-                    + ". The operation returns the error and changes nothing.");
+            hit(fx + 40, fy - 6, 78, 14, failureText(failure, b));
         }
+    }
+
+    private static String failureText(io.htablab.visualizer.model.CpuState.LockFailure failure, int b) {
+        return "CPU " + failure.cpu() + " failed to take bucket " + b + "'s lock: " + failure.errno()
+                + (failure.holderCpu() >= 0 ? " (held by CPU " + failure.holderCpu()
+                + (failure.holderCpu() == failure.cpu() ? ": the same CPU, re-entry" : "") + ")" : "")
+                + ". The operation returns the error and changes nothing.";
     }
 
     /** A large map that is not the focused one: one line (its grid shows when it is chosen or acting). */
@@ -381,7 +458,8 @@ public final class BucketsView extends CanvasView {
         if (m.isPercpu()) {
             v = "val ×" + m.possibleCpus() + " CPUs";
         } else if (types != null && types.hasValue()) {
-            v = "val " + fit(types.valueText(m.elemValueSlot(e, 0)), 15);
+            v = "val " + fit(io.htablab.visualizer.model.fields.MapTypes.compact(types.decodeValue(
+                    m.elemValueSlot(e, 0))), 16);
         } else {
             v = "val " + Hex.brief(m.elemValueSlot(e, 0));
         }

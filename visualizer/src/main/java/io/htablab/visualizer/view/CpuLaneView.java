@@ -52,7 +52,7 @@ public final class CpuLaneView extends CanvasView {
                 key.append('/').append(world.cpuState(c));
             }
         }
-        key.append('/').append(stamp).append('/').append(canvas.getWidth()).append('x').append(canvas.getHeight())
+        key.append('/').append(canvas.getWidth()).append('x').append(canvas.getHeight())
                 .append('/').append(palette.dark()).append('/').append(zoom);
         String k = key.toString();
         if (k.equals(lastKey)) {

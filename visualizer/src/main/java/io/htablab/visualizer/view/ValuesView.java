@@ -263,7 +263,7 @@ public final class ValuesView extends CanvasView {
             g.fillText(l.label(), x, y);
             g.setFill(f != null && f.isSpecial() ? palette.lock() : muted ? palette.muted() : palette.text());
             String t = l.text().length() > 40 ? l.text().substring(0, 39) + "…" : l.text();
-            g.fillText(f != null && f.isPadding() ? t + "  (padding)" : t, valueX, y);
+            g.fillText(t, valueX, y);
             y += LINE;
         }
     }

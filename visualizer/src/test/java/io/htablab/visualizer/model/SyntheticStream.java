@@ -37,12 +37,12 @@ public final class SyntheticStream {
     final Map<Integer, List<Integer>> chains = new HashMap<>();
     int count;
 
-    SyntheticStream(int p, int max) {
+    public SyntheticStream(int p, int max) {
         this(p, max, MAP_ID, "h", new ArrayList<>(), new int[2]);
     }
 
     /** Another map in the same recording as {@code other}. */
-    SyntheticStream(int p, int max, int mapId, String name, SyntheticStream other) {
+    public SyntheticStream(int p, int max, int mapId, String name, SyntheticStream other) {
         this(p, max, mapId, name, other.out, other.ops);
     }
 
@@ -99,12 +99,12 @@ public final class SyntheticStream {
         return -1;
     }
 
-    void insert(int cpu, int k, int value) {
+    public void insert(int cpu, int k, int value) {
         insert(cpu, k, value, null);
     }
 
     /** An insert that runs {@code whileLocked} (another map's operation, same CPU) while it holds its bucket lock. */
-    void insert(int cpu, int k, int value, Runnable whileLocked) {
+    public void insert(int cpu, int k, int value, Runnable whileLocked) {
         int b = k & (nBuckets - 1);
         emit(new MapEvent.OpStarted(mapId, MapEvent.Op.UPDATE, cpu, key(k)));
         emit(new BucketEvent.HashComputed(mapId, key(k), 0, k, b));
@@ -182,7 +182,7 @@ public final class SyntheticStream {
         return s;
     }
 
-    Timeline timeline() {
+    public Timeline timeline() {
         Timeline t = new Timeline();
         int i = 0;
         for (int o = 0; o < ops[0]; o++) {

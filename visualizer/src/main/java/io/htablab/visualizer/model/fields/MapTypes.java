@@ -109,6 +109,30 @@ public record MapTypes(CType key, CType value, String source) {
         return sb.toString();
     }
 
+    /**
+     * A short one-line text for small boxes: a record's members without its special fields and padding
+     * ({@code .packets=9, .delta={-1, 2}}), any other value as {@link Field#text()}.
+     */
+    public static String compact(Field f) {
+        if (f == null) {
+            return "-";
+        }
+        if (f.kind() != Field.Kind.STRUCT && f.kind() != Field.Kind.UNION) {
+            return f.text();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Field c : f.children()) {
+            if (c.isPadding() || c.isSpecial() || c.name() == null) {
+                continue;
+            }
+            sb.append(sb.length() > 0 ? ", " : "").append('.').append(c.name()).append('=').append(c.text());
+            if (f.kind() == Field.Kind.UNION) {
+                break;
+            }
+        }
+        return sb.length() == 0 ? f.text() : sb.toString();
+    }
+
     /** A multi-line description (tooltips): each line {@code label = text   type @offset}. */
     public static String describe(Field root) {
         StringBuilder sb = new StringBuilder();
