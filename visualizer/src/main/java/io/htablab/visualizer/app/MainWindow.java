@@ -466,6 +466,7 @@ public final class MainWindow {
         opTarget.getStyleClass().add("muted");
         box.getChildren().addAll(help, opTarget, opFields, ops1, ops2, cpuRow);
         javafx.scene.control.ScrollPane sp = new javafx.scene.control.ScrollPane(box);
+        sp.setId("opsScroll");
         sp.setFitToWidth(true);
         return sp;
     }
@@ -1039,13 +1040,41 @@ public final class MainWindow {
             flags.add("zero_seed");
         }
         String mapName = name.isEmpty() ? def.name() : name;
-        session.declareTypes(mapName, new MapTypes(def.keyType(), def.valueType(), "C declarations"));
         consoleOutput.getItems().add("# from C: " + def.name() + " " + def.kernelName()
                 + (def.keyType() != null ? " key " + def.keyType().spelling() : "")
                 + (def.valueType() != null ? " value " + def.valueType().spelling() : ""));
-        runFromConsole("create " + mapName + " type=" + def.kernelName() + " key=" + def.keySize().getAsLong()
-                + " value=" + def.valueSize().getAsLong() + " max=" + def.maxEntries().getAsLong()
-                + (flags.isEmpty() ? "" : " flags=" + String.join(",", flags)));
+        // The types go to the scenario as a ctype line and the map is created with btf_key/btf_value, as libbpf
+        // would: the scenario parser then reads {.a=1} for it (one encoder), the engine applies the kernel's BTF
+        // rules (special fields), and a saved session replays. The dialog's own parse still gives the views the types
+        // of a key or value the scenario cannot name (an anonymous struct).
+        List<io.htablab.hashtab.cfront.SourceRange> defs = new ArrayList<>();
+        for (var m : result.maps()) {
+            defs.add(m.range());
+        }
+        CSource.Declarations decls = CSource.declarations(source, defs);
+        for (String d : decls.dropped()) {
+            consoleOutput.getItems().add("# not given to the scenario (a ctype line holds no preprocessor lines): " + d);
+        }
+        String btfKey = def.keyType() == null ? null : CSource.btfName(def.keyType());
+        String btfValue = def.valueType() == null ? null : CSource.btfName(def.valueType());
+        boolean typesOk = true;
+        if ((btfKey != null || btfValue != null) && !decls.line().isEmpty()) {
+            Session.Result r = runFromConsole("ctype " + decls.line());
+            typesOk = !r.failed() && r.output().equals(List.of("ok"));
+        }
+        if (!typesOk) {
+            consoleOutput.getItems().add("# the map is created without BTF: keys and values are shown by field, but "
+                    + "must be written as bytes");
+            btfKey = null;
+            btfValue = null;
+        }
+        session.declareTypes(mapName, new MapTypes(def.keyType(), def.valueType(), "C declarations"));
+        runFromConsole("create " + mapName + " type=" + def.kernelName()
+                + (btfKey == null ? " key=" + def.keySize().getAsLong() : "")
+                + (btfValue == null ? " value=" + def.valueSize().getAsLong() : "")
+                + " max=" + def.maxEntries().getAsLong()
+                + (flags.isEmpty() ? "" : " flags=" + String.join(",", flags))
+                + (btfKey == null ? "" : " btf_key=" + btfKey) + (btfValue == null ? "" : " btf_value=" + btfValue));
         rebuildOpFields();
         sideTabs.getSelectionModel().select(5);
     }

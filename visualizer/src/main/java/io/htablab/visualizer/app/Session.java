@@ -18,7 +18,7 @@ import io.htablab.visualizer.model.TimelineEntry;
 import io.htablab.visualizer.model.WorldModel;
 import io.htablab.visualizer.model.MapModel;
 import io.htablab.visualizer.model.fields.FieldSyntax;
-import io.htablab.visualizer.model.fields.Initializer;
+import io.htablab.visualizer.model.fields.MemberCompletion;
 import io.htablab.visualizer.model.fields.MapTypes;
 
 import java.lang.reflect.RecordComponent;
@@ -129,11 +129,8 @@ public final class Session implements AutoCloseable {
         currentActor = Actor.MAIN;
         Statement st;
         try {
-            if (FieldSyntax.hasFields(source)) {
-                text = FieldSyntax.translate(source, this::typesOf);
-            }
             st = ScenarioParser.parseLine(text);
-        } catch (ScenarioException | Initializer.SyntaxException e) {
+        } catch (ScenarioException e) {
             pendingTypes.clear();
             int op = timeline.addOp(source, comments, List.of("error EINVAL"), null, Actor.MAIN, first, true);
             return new Result(source, List.of("error EINVAL"), e.getMessage(), op);
@@ -142,6 +139,9 @@ public final class Session implements AutoCloseable {
             return new Result(source, List.of(), null);
         }
         String stMap = mapOf(st);
+        if (st instanceof Statement.Create c && c.hasBtf()) {
+            declareBtfTypes(c);
+        }
         List<String> out = new ArrayList<>();
         String error = null;
         opEvents = 0;
@@ -159,9 +159,6 @@ public final class Session implements AutoCloseable {
         pendingTypes.clear();
         for (String c : comments) {
             recorded.add(c);
-        }
-        if (!text.equals(source)) {
-            recorded.add("# " + source); // field syntax, as typed; the bytes below replay anywhere
         }
         recorded.add(text);
         if (overflowed) {
@@ -305,7 +302,7 @@ public final class Session implements AutoCloseable {
     /** Statement keywords for completion. */
     public static final List<String> KEYWORDS = List.of("cpus", "cpu", "create", "update", "lookup", "delete",
             "lookup_and_delete", "next_key", "prog_lookup", "prog_update", "prog_delete", "lookup_batch",
-            "lookup_and_delete_batch", "update_batch", "delete_batch", "dump", "info");
+            "lookup_and_delete_batch", "update_batch", "delete_batch", "dump", "info", "ctype", "cinclude");
 
     // ------------------------------------------------------------------ C types
 
@@ -315,6 +312,24 @@ public final class Session implements AutoCloseable {
      */
     public void declareTypes(String name, MapTypes types) {
         pendingTypes.put(name, types);
+    }
+
+    /**
+     * A map created with {@code btf_key=}/{@code btf_value=} gets those C types in the views: they are resolved in
+     * the scenario's translation unit before the create runs, so that its MapCreated event carries them. A name
+     * that does not resolve is left to the create, which reports it.
+     */
+    private void declareBtfTypes(Statement.Create c) {
+        try {
+            MapTypes declared = pendingTypes.get(c.map()); // a form's own parse, for what BTF leaves unnamed
+            io.htablab.hashtab.cfront.CType k = c.btfKey() != null ? interpreter.cType(c.btfKey())
+                    : declared == null ? null : declared.key();
+            io.htablab.hashtab.cfront.CType v = c.btfValue() != null ? interpreter.cType(c.btfValue())
+                    : declared == null ? null : declared.value();
+            declareTypes(c.map(), new MapTypes(k, v, declared != null ? declared.source() : "btf_key/btf_value"));
+        } catch (ScenarioException e) {
+            // the create prints the same error
+        }
     }
 
     /** The C types of the map bound to {@code name} now, or null. */
@@ -357,7 +372,7 @@ public final class Session implements AutoCloseable {
         if (type == null) {
             return null;
         }
-        Initializer.Completion c = Initializer.complete(type, group);
+        MemberCompletion.Completion c = MemberCompletion.complete(type, group);
         String[] words = prefix.split(" ", -1);
         String word = words[words.length - 1];
         String base = word.substring(0, word.length() - c.typed().length());
@@ -384,9 +399,10 @@ public final class Session implements AutoCloseable {
             candidates.addAll(mapNames());
         } else if (words[0].equals("create")) {
             candidates.addAll(List.of("type=hash", "type=lru_hash", "type=percpu_hash", "type=lru_percpu_hash",
-                    "key=", "value=", "max=", "flags=zero_seed", "flags=no_prealloc", "flags=no_common_lru"));
+                    "key=", "value=", "max=", "flags=zero_seed", "flags=no_prealloc", "flags=no_common_lru", "btf_key=",
+                    "btf_value="));
         } else {
-            candidates.addAll(List.of("u32:", "u64:", "noexist", "exist", "any", "count="));
+            candidates.addAll(List.of("u32:", "u64:", "noexist", "exist", "any", "lock", "count="));
         }
         List<String> out = new ArrayList<>();
         for (String c : candidates) {

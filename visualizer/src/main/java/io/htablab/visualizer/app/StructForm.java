@@ -160,11 +160,12 @@ public final class StructForm extends GridPane {
     }
 
     /**
-     * The designated initializer of what is filled in ({@code {.pid=7, .port=80}}; a scalar root gives
-     * {@code {7}}, as C allows); empty inputs are left out (zero).
+     * The designated initializer of what is filled in, one designator per level and nested braces below
+     * ({@code {.pid=7, .range={.lo=1}, .f={[1]={.port=9}}}}; a scalar root gives {@code {7}}, as C allows); empty
+     * inputs are left out (zero).
      */
     public String text() {
-        List<String> parts = new ArrayList<>();
+        java.util.LinkedHashMap<String, Object> tree = new java.util.LinkedHashMap<>();
         for (Input in : inputs) {
             String v = in.field().getText().strip();
             if (v.isEmpty()) {
@@ -175,14 +176,42 @@ public final class StructForm extends GridPane {
             } else if (in.kind() == Kind.INITIALIZER && !v.startsWith("{")) {
                 v = "{" + v + "}";
             }
-            if (in.path().isEmpty() && !scalarRoot) {
+            if (scalarRoot) {
+                return "{" + v + "}";
+            }
+            if (in.path().isEmpty()) {
                 return in.kind() == Kind.STRING ? "{" + v + "}" : v; // the root is an array: its own initializer
             }
-            parts.add(scalarRoot ? v : in.path() + "=" + v);
+            put(tree, segments(in.path()), v);
         }
-        if (scalarRoot) {
-            return "{" + (parts.isEmpty() ? "0" : parts.get(0)) + "}";
+        return scalarRoot ? "{0}" : render(tree);
+    }
+
+    /** ".range.lo" → [".range", ".lo"]; ".f[1].port" → [".f", "[1]", ".port"]. */
+    private static List<String> segments(String path) {
+        List<String> out = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\.[A-Za-z_][A-Za-z0-9_]*|\\[\\d+]").matcher(path);
+        while (m.find()) {
+            out.add(m.group());
         }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void put(java.util.LinkedHashMap<String, Object> tree, List<String> segs, String value) {
+        java.util.LinkedHashMap<String, Object> node = tree;
+        for (int i = 0; i < segs.size() - 1; i++) {
+            node = (java.util.LinkedHashMap<String, Object>) node.computeIfAbsent(segs.get(i),
+                    k -> new java.util.LinkedHashMap<String, Object>());
+        }
+        node.put(segs.get(segs.size() - 1), value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String render(java.util.LinkedHashMap<String, Object> node) {
+        List<String> parts = new ArrayList<>();
+        node.forEach((seg, child) -> parts.add(seg + "=" + (child instanceof String leaf ? leaf
+                : render((java.util.LinkedHashMap<String, Object>) child))));
         return "{" + String.join(", ", parts) + "}";
     }
 }

@@ -51,7 +51,7 @@ class MapsLocksFieldsWindowTest {
             """;
 
     static final String FLOWS_C = """
-            struct flow { __u32 pid; __u16 port; char comm[6]; struct { __u8 a:3, b:5; } bits; };
+            struct flow { __u32 pid; __u16 port; char comm[6]; __u8 proto:3, dir:5; struct { __u8 lo, hi; } range; };
             struct val { struct bpf_spin_lock lock; __u64 packets; __s16 delta[2]; struct bpf_timer t; };
             struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8);
               __type(key, struct flow); __type(value, struct val); } flows SEC(".maps");
@@ -218,6 +218,20 @@ class MapsLocksFieldsWindowTest {
         });
     }
 
+    private void typeInto(FxRobot robot, String id, String text) throws Exception {
+        fxRun(() -> {
+            javafx.scene.Node n = robot.lookup(id).query();
+            n.requestFocus();
+            javafx.scene.control.ScrollPane sp = (javafx.scene.control.ScrollPane) robot.lookup("#opsScroll").query();
+            double y = n.localToScene(0, 0).getY() - sp.getContent().localToScene(0, 0).getY();
+            double h = sp.getContent().getBoundsInLocal().getHeight() - sp.getViewportBounds().getHeight();
+            sp.setVvalue(h <= 0 ? 0 : Math.min(1, Math.max(0, (y - 40) / h)));
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.write(text);
+        assertThat(fx(() -> ((TextField) robot.lookup(id).query()).getText())).as(id).isEqualTo(text);
+    }
+
     @Test
     void valuesAreShownAndEnteredFieldByField(FxRobot robot) throws Exception {
         fxRun(() -> {
@@ -225,19 +239,22 @@ class MapsLocksFieldsWindowTest {
             window.createFromC("flows", FLOWS_C, true);
         });
         robot.clickOn("#opsTab");
-        robot.clickOn("#key-pid").write("7");
-        robot.clickOn("#key-port").write("80");
-        robot.clickOn("#key-comm").write("bash");
-        robot.clickOn("#key-bits-a").write("5");
-        robot.clickOn("#key-bits-b").write("31");
-        robot.clickOn("#value-packets").write("9");
-        robot.clickOn("#value-delta").write("-1, 2");
+        // the form is taller than its tab: each input is focused (and scrolled to) before the robot types into it
+        typeInto(robot, "#key-pid", "7");
+        typeInto(robot, "#key-port", "80");
+        typeInto(robot, "#key-comm", "bash");
+        typeInto(robot, "#key-proto", "5");
+        typeInto(robot, "#key-dir", "31");
+        typeInto(robot, "#key-range-lo", "1");
+        typeInto(robot, "#key-range-hi", "2");
+        typeInto(robot, "#value-packets", "9");
+        typeInto(robot, "#value-delta", "-1, 2");
         assertThat(robot.lookup("#value-lock").tryQuery()).isEmpty(); // special fields take no input
-        robot.clickOn("#op-update");
+        fxRun(() -> robot.lookup("#op-update").queryButton().fire());
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> fx(() -> window.session().timeline().present()
                 .map("flows").count() == 1));
         // the console's field syntax gives the same bytes: the key the form wrote is found
-        fxRun(() -> window.runFromConsole("lookup flows {.pid=7, .port=80, .comm=\"bash\", .bits={.a=5, .b=31}}"));
+        fxRun(() -> window.runFromConsole("lookup flows {.pid=7, .port=80, .comm=\"bash\", .proto=5, .dir=31, .range={.lo=1, .hi=2}}"));
         ListView<?> out = robot.lookup("#consoleOutput").queryListView();
         List<String> lines = fx(() -> out.getItems().stream().map(String::valueOf).toList());
         assertThat(lines).contains("value 00000000000000000900000000000000ffff02000000000000000000000000000000000000"
@@ -248,12 +265,13 @@ class MapsLocksFieldsWindowTest {
         });
         WaitForAsyncUtils.waitForFxEvents();
         List<String> values = fx(() -> window.valuesView().describeAll());
-        assertThat(anyContains(values, "key {.pid=7, .port=80, .comm=\"bash\", .bits={.a=5, .b=31}}")).isTrue();
+        assertThat(anyContains(values, "key {.pid=7, .port=80, .comm=\"bash\", .proto=5, .dir=31, .range={.lo=1, .hi=2}}")).isTrue();
         assertThat(anyContains(values, ".packets = 9   __u64 @8..15")).isTrue();
         assertThat(anyContains(values, ".delta = {-1, 2}   __s16[2] @16..19")).isTrue();
         assertThat(anyContains(values, ".lock = ‹bpf_spin_lock›   special field")).isTrue();
         assertThat(anyContains(values, ".t = ‹bpf_timer›   special field")).isTrue();
-        assertThat(anyContains(values, "tail padding @13..15: 00 00 00")).isTrue();
+        assertThat(anyContains(values, "tail padding @15: 00")).isTrue();
+        assertThat(anyContains(values, ".range.hi = 2   __u8 @14")).isTrue();
         assertThat(anyContains(fx(() -> window.bucketsView().describeAll()), "key {.pid=7, .port=80")).isTrue();
         shot("20-values-by-field");
         // the event log writes keys and values by field too
@@ -266,7 +284,7 @@ class MapsLocksFieldsWindowTest {
                 .map(n -> String.valueOf(((Labeled) n).getText())).toList());
         assertThat(anyContains(log, "link e")).isTrue();
         assertThat(log.stream().anyMatch(l -> l.contains("link e") && l.contains("(key {.pid=7, .port=80, "
-                + ".comm=\"bash\", .bits={.a=5, .b=31}})"))).isTrue();
+                + ".comm=\"bash\", .proto=5, .dir=31, .range={.lo=1, .hi=2}})"))).isTrue();
         assertThat(anyContains(log, "= {.lock=‹bpf_spin_lock›, .packets=9, .delta={-1, 2}, .t=‹bpf_timer›}")).isTrue();
         shot("22-event-log-by-field");
     }
@@ -284,13 +302,13 @@ class MapsLocksFieldsWindowTest {
         TextField console = robot.lookup("#console").queryAs(TextField.class);
         robot.clickOn(console).write("update flows {.co").type(KeyCode.TAB);
         assertThat(consoleText(console)).isEqualTo("update flows {.comm=");
-        robot.write("\"sh\", .bits={").type(KeyCode.TAB);
-        assertThat(consoleText(console)).isEqualTo("update flows {.comm=\"sh\", .bits={.");
+        robot.write("\"sh\", .range={").type(KeyCode.TAB);
+        assertThat(consoleText(console)).isEqualTo("update flows {.comm=\"sh\", .range={.");
         ListView<?> out = robot.lookup("#consoleOutput").queryListView();
         String offered = fx(() -> String.valueOf(out.getItems().get(out.getItems().size() - 1)));
-        assertThat(offered).contains(".bits={.a=").contains(".bits={.b=");
+        assertThat(offered).contains(".range={.lo=").contains(".range={.hi=");
         shot("21-console-member-completion");
-        robot.write("b=3}} {.pa").type(KeyCode.TAB);
+        robot.write("hi=3}} {.pa").type(KeyCode.TAB);
         assertThat(consoleText(console)).endsWith("{.packets=");
         robot.write("4}").type(KeyCode.ENTER);
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> fx(() -> window.session().timeline().present()
@@ -302,6 +320,12 @@ class MapsLocksFieldsWindowTest {
                 e = m.chain(b)[0];
             }
         }
-        assertThat(m.keyText(m.elemKey(e))).isEqualTo("{.pid=0, .port=0, .comm=\"sh\", .bits={.a=0, .b=3}}");
+        assertThat(m.keyText(m.elemKey(e))).isEqualTo("{.pid=0, .port=0, .comm=\"sh\", .proto=0, .dir=0, "
+                + ".range={.lo=0, .hi=3}}");
+        // what was typed is what the session records, with the ctype and the BTF create before it
+        assertThat(fx(() -> window.session().recorded())).contains("update flows {.comm=\"sh\", .range={.hi=3}} "
+                + "{.packets=4}").anyMatch(l -> l.startsWith("ctype struct flow {"))
+                .anyMatch(l -> l.startsWith("create flows type=hash") && l.contains("btf_key=struct:flow")
+                        && l.contains("btf_value=struct:val"));
     }
 }

@@ -224,17 +224,15 @@ class SessionTest {
         }
     }
 
-    static final String FLOW_C = """
-            struct flow { __u32 pid; __u16 port; char comm[6]; struct { __u8 a:3, b:5; } bits; };
-            struct val { struct bpf_spin_lock lock; __u64 packets; __s16 delta[2]; };
-            """;
+    static final String FLOW_C = "struct flow { __u32 pid; __u16 port; char comm[6]; __u8 proto:3, dir:5; "
+            + "struct { __u8 lo, hi; } range; }; struct val { struct bpf_spin_lock lock; __u64 packets; __s16 delta[2]; };";
 
+    /** A map created with BTF types, as a scenario declares it. */
     static Session typedSession() {
-        var c = io.htablab.hashtab.cfront.CFront.parse("t.c", FLOW_C);
         Session s = new Session(2);
-        s.declareTypes("flows", new io.htablab.visualizer.model.fields.MapTypes(c.types().struct("flow"),
-                c.types().struct("val"), "C declarations"));
-        s.run("create flows type=hash key=16 value=24 max=8 flags=zero_seed");
+        assertThat(s.run("ctype " + FLOW_C).output()).containsExactly("ok");
+        assertThat(s.run("create flows type=hash max=8 flags=zero_seed btf_key=struct:flow btf_value=struct:val")
+                .output()).containsExactly("ok");
         return s;
     }
 
@@ -242,17 +240,17 @@ class SessionTest {
     void keysAndValuesWrittenFieldByFieldReachTheEngineAsTheirBytes() {
         try (Session s = typedSession()) {
             assertThat(s.typesOf("flows")).isNotNull();
-            Session.Result r = s.run("update flows {.pid=7, .port=80, .comm=\"bash\", .bits={.a=5, .b=31}} "
+            Session.Result r = s.run("update flows {.pid=7, .port=80, .comm=\"bash\", .proto=5, .dir=31, .range={.lo=1, .hi=2}} "
                     + "{.packets=9, .delta={-1, 2}}");
             assertThat(r.error()).isNull();
             assertThat(r.output()).containsExactly("ok");
-            // by the layout: pid @0, port @4, comm @6..11 ("bash" NUL-padded), bits @12 (a = bits 0..2, b = 3..7,
-            // 5 | 31 << 3 = 0xfd), 3 bytes of tail padding; the value: lock @0, 4 bytes padding, packets @8,
-            // delta @16 (-1 = ffff, 2 = 0200), 4 bytes of tail padding
-            String key = "070000005000626173680000fd000000";
+            // by the layout: pid @0, port @4, comm @6..11 ("bash" NUL-padded), proto and dir in byte 12 (proto = bits
+            // 0..2, dir = 3..7: 5 | 31 << 3 = 0xfd), range @13..14, 1 byte of tail padding; the value: lock @0, 4 bytes
+            // padding, packets @8, delta @16 (-1 = ffff, 2 = 0200), 4 bytes of tail padding
+            String key = "070000005000626173680000fd010200";
             String value = "00000000000000000900000000000000ffff020000000000";
             assertThat(s.run("lookup flows " + key).output()).containsExactly("value " + value);
-            assertThat(s.run("lookup flows {.pid=7, .port=80, .comm=\"bash\", .bits={.a=5, .b=31}}").output())
+            assertThat(s.run("lookup flows {.pid=7, .port=80, .comm=\"bash\", .proto=5, .dir=31, .range={.lo=1, .hi=2}}").output())
                     .containsExactly("value " + value);
             BpfMap engine = s.backend().engineMap(s.handle("flows"));
             HtabState st = engine.state();
@@ -265,12 +263,13 @@ class SessionTest {
             assertThat(io.htablab.visualizer.model.Hex.of(st.elemKey(e))).isEqualTo(key);
             // the model decodes what the engine stored
             MapModel m = s.timeline().present().map("flows");
-            assertThat(m.keyText(m.elemKey(e))).isEqualTo("{.pid=7, .port=80, .comm=\"bash\", .bits={.a=5, .b=31}}");
+            assertThat(m.keyText(m.elemKey(e))).isEqualTo("{.pid=7, .port=80, .comm=\"bash\", .proto=5, .dir=31, .range={.lo=1, .hi=2}}");
             assertThat(m.types().valueText(m.elemValueSlot(e, 0)))
                     .isEqualTo("{.lock=‹bpf_spin_lock›, .packets=9, .delta={-1, 2}}");
-            // the session records replayable bytes, with what was typed as a comment
-            assertThat(s.recorded()).contains("# update flows {.pid=7, .port=80, .comm=\"bash\", .bits={.a=5, "
-                    + ".b=31}} {.packets=9, .delta={-1, 2}}", "update flows " + key + " " + value);
+            // the session records what was typed: its ctype and BTF create make it replay anywhere
+            assertThat(s.recorded()).contains("ctype " + FLOW_C, "update flows {.pid=7, .port=80, .comm=\"bash\", "
+                    + ".proto=5, .dir=31, .range={.lo=1, .hi=2}} {.packets=9, .delta={-1, 2}}");
+            assertThat(s.typesOf("flows").source()).isEqualTo("btf_key/btf_value");
         }
     }
 
@@ -279,26 +278,25 @@ class SessionTest {
         try (Session s = typedSession()) {
             Session.Result r = s.run("update flows {.pid=7, .prot=80} {.packets=1}");
             assertThat(r.output()).containsExactly("error EINVAL");
-            assertThat(r.error()).contains("prot").contains("pid, port, comm, bits");
-            Session.Result lock = s.run("update flows {.pid=1} {.lock={1}}");
-            assertThat(lock.error()).contains(".lock").contains("special field");
-            Session.Result range = s.run("update flows {.bits={.a=8}} {.packets=1}");
-            assertThat(range.error()).contains(".bits.a").contains("[0, 7]");
-            Session.Result untyped = s.run("create raw type=hash key=4 value=4 max=4");
-            assertThat(untyped.output()).containsExactly("ok");
-            assertThat(s.run("update raw {.a=1} u32:1").error()).contains("no known C types");
+            assertThat(r.error()).contains("prot");
+            assertThat(s.run("update flows {.pid=1} {.lock={1}}").error()).contains("lock");
+            assertThat(s.run("update flows {.proto=8} {.packets=1}").error()).contains("proto");
+            assertThat(s.run("create raw type=hash key=4 value=4 max=4").output()).containsExactly("ok");
+            assertThat(s.run("update raw {.a=1} u32:1").error()).contains("no BTF key type");
             assertThat(s.timeline().present().map("flows").count()).isZero();
+            assertThat(s.timeline().present().map("raw").types()).isNull();
         }
     }
 
     @Test
     void theConsoleCompletesMemberNamesInsideBraces() {
         try (Session s = typedSession()) {
-            assertThat(s.complete("update flows {.p")).containsExactly("{.pid=", "{.port=");
+            assertThat(s.complete("update flows {.p")).containsExactly("{.pid=", "{.port=", "{.proto=");
             assertThat(s.complete("update flows {.pid=1, .co")).containsExactly(".comm=");
-            assertThat(s.complete("update flows {.bits={")).containsExactly("{.bits={.a=", "{.bits={.b=");
+            assertThat(s.complete("update flows {.range={")).containsExactly("{.range={.lo=", "{.range={.hi=");
             assertThat(s.complete("update flows {.pid=1} {.pa")).containsExactly("{.packets=");
-            assertThat(s.complete("lookup flows {")).containsExactly("{.pid=", "{.port=", "{.comm=", "{.bits=");
+            assertThat(s.complete("lookup flows {")).containsExactly("{.pid=", "{.port=", "{.comm=", "{.proto=", "{.dir=",
+                    "{.range=");
             assertThat(s.complete("update_batch flows {.pid=1}={.de")).containsExactly("{.pid=1}={.delta=");
             assertThat(s.complete("upd")).containsExactly("update", "update_batch"); // keywords as before
         }

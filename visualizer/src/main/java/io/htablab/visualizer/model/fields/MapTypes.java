@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * The C types of a map's key and value, when they are known (a map created from C declarations, or with
- * {@code btf_key=}/{@code btf_value=}): the views then show keys and values field by field, and keys and values
- * can be written as {@code {.a=1}}. Either type may be null (a map declared with {@code __uint(key_size, 4)}).
+ * {@code btf_key=}/{@code btf_value=}): the views then show keys and values field by field. Either type may be null
+ * (a map declared with {@code __uint(key_size, 4)}).
  *
  * @param key    the key's type, or null
  * @param value  the value's type, or null
@@ -54,21 +54,6 @@ public record MapTypes(CType key, CType value, String source) {
     public String valueText(byte[] bytes) {
         Field f = decodeValue(bytes);
         return f == null ? Hex.of(bytes) : f.text();
-    }
-
-    /** {@code text} ({@code {.a=1}}) as key bytes; {@link Initializer.SyntaxException} names what is wrong. */
-    public byte[] encodeKey(String text) {
-        if (key == null) {
-            throw new Initializer.SyntaxException("the key's C type is not known: write its bytes (hex or u32:…)");
-        }
-        return Initializer.encode(key, text, "key");
-    }
-
-    public byte[] encodeValue(String text) {
-        if (value == null) {
-            throw new Initializer.SyntaxException("the value's C type is not known: write its bytes (hex or u64:…)");
-        }
-        return Initializer.encode(value, text, "value");
     }
 
     /**

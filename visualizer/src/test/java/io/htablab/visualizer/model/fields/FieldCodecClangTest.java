@@ -24,20 +24,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The field encoder against clang: every case is a C global with a designated initializer; clang
- * ({@code -target bpf}) compiles it and the bytes it places in {@code .data} are the truth for
- * {@link Initializer#encode}. Decoding those bytes must give back the initializer in the visualizer's canonical
- * spelling (written here by hand, checked against clang's bytes, never produced by the decoder).
+ * Keys and values by field against clang: every case is a C global with a designated initializer; clang
+ * ({@code -target bpf}) compiles it and the bytes it places in {@code .data} are the truth. The scenario's encoder
+ * (the one the console and the forms use: {@code ctype}, a BTF-typed map, {@code update m K {…}}) must store those
+ * bytes, and the visualizer's decoder must read them back as the initializer in its canonical spelling (written here
+ * by hand, never produced by the decoder).
  */
 class FieldCodecClangTest {
 
-    /** A case: global name, its type (as the C front end names it), the initializer, the canonical decoding. */
-    record Case(String global, String type, String init, String decoded) {
+    /**
+     * A case: global name, its type (as the C front end names it), the initializer, the canonical decoding, and the
+     * initializer as the scenario syntax takes it when it differs from C (null: the same).
+     */
+    record Case(String global, String type, String init, String decoded, String scenarioInit) {
+        Case(String global, String type, String init, String decoded) {
+            this(global, type, init, decoded, null);
+        }
+
+        String typed() {
+            return scenarioInit == null ? init : scenarioInit;
+        }
     }
 
-    static final String TYPES = """
+    /**
+     * Cases the scenario encoder (branch btf, {@code FieldValues}) gets wrong today: a bit-field inside a nested
+     * struct is written at the outer struct's first byte ({@code FieldValues.scalar} indexes {@code bitOffset / 8}
+     * without the member's byte offset). The decoder test covers them; {@link #knownEncoderBugs} checks them and is
+     * enabled when the encoder is fixed.
+     */
+    static final java.util.Set<String> ENCODER_BUGS = java.util.Set.of("g_nbits");
+
+    static final String INCLUDES = """
             #include <linux/types.h>
             #include <linux/bpf.h>
+            """;
+
+    /** The declarations; the scenario's C unit knows the __u32 family and the special structs without headers. */
+    static final String TYPES = """
             struct flow { __u32 pid; __u16 port; };
             struct inner { __u8 a; __u64 b; };
             enum color { RED, GREEN = 5, BLUE };
@@ -48,6 +71,7 @@ class FieldCodecClangTest {
             struct anon { __u32 x; union { __u32 y; __u16 z; }; struct { __u8 p, q; }; };
             struct nest { struct flow f[2]; char name[4]; __s8 small; char ch; };
             struct wide { unsigned __int128 big; __s64 neg; long l; };
+            struct nbits { __u32 x; struct { __u8 a:3, b:5; } f; __u16 y; };
             """;
 
     static final List<Case> CASES = List.of(
@@ -56,9 +80,12 @@ class FieldCodecClangTest {
             new Case("g_flow3", "struct flow", "{.port = 65535}", "{.pid=0, .port=65535}"),
             new Case("g_rec", "struct rec", "{.comm = \"bash\", .in = {.a = 2, .b = 0x1122334455667788}, "
                     + ".arr = {1, -2, 3}, .c = GREEN, .ok = 1}",
-                    "{.comm=\"bash\", .in={.a=2, .b=1234605616436508552}, .arr={1, -2, 3}, .c=GREEN, .ok=true}"),
+                    "{.comm=\"bash\", .in={.a=2, .b=1234605616436508552}, .arr={1, -2, 3}, .c=GREEN, .ok=true}",
+                    // the scenario encoder takes no enum constant names (yet): GREEN is 5
+                    "{.comm = \"bash\", .in = {.a = 2, .b = 0x1122334455667788}, .arr = {1, -2, 3}, .c = 5, .ok = 1}"),
             new Case("g_rec2", "struct rec", "{\"12345678\", {9}, {[2] = 7}, BLUE}",
-                    "{.comm=\"12345678\", .in={.a=9, .b=0}, .arr={0, 0, 7}, .c=BLUE, .ok=false}"),
+                    "{.comm=\"12345678\", .in={.a=9, .b=0}, .arr={0, 0, 7}, .c=BLUE, .ok=false}",
+                    "{\"12345678\", {9}, {[2] = 7}, 6}"),
             new Case("g_bits", "struct bits", "{.a = 5, .b = 31, .c = -3, .d = 300, .e = 63}",
                     "{.a=5, .b=31, .c=-3, .d=300, .e=63}"),
             new Case("g_bits2", "struct bits", "{1, 2, 3, 4, 5}", "{.a=1, .b=2, .c=3, .d=4, .e=5}"),
@@ -69,10 +96,14 @@ class FieldCodecClangTest {
             new Case("g_anon", "struct anon", "{.x = 1, .y = 2, .p = 3, .q = 4}", "{.x=1, .y=2, .z=2, .p=3, .q=4}"),
             new Case("g_nest", "struct nest", "{.f = {{1, 2}, [1].port = 9}, .name = \"ab\", .small = -128, "
                     + ".ch = 'z'}",
-                    "{.f={{.pid=1, .port=2}, {.pid=0, .port=9}}, .name=\"ab\", .small=-128, .ch='z'}"),
+                    "{.f={{.pid=1, .port=2}, {.pid=0, .port=9}}, .name=\"ab\", .small=-128, .ch='z'}",
+                    // the scenario encoder takes one designator per item (no [1].port): nested braces instead
+                    "{.f = {{1, 2}, [1] = {.port = 9}}, .name = \"ab\", .small = -128, .ch = 'z'}"),
             new Case("g_wide", "struct wide", "{.big = 0xffffffffffffffff, .neg = -1, .l = -9223372036854775807}",
                     "{.big=18446744073709551615, .neg=-1, .l=-9223372036854775807}"),
-            new Case("g_scalar", "__u64", "{42}", "42"));
+            new Case("g_scalar", "__u64", "{42}", "42"),
+            new Case("g_nbits", "struct nbits", "{.x = 1, .f = {.a = 5, .b = 31}, .y = 2}",
+                    "{.x=1, .f={.a=5, .b=31}, .y=2}"));
 
     static CFrontResult front;
     static Map<String, byte[]> clangBytes;
@@ -82,11 +113,11 @@ class FieldCodecClangTest {
 
     @BeforeAll
     static void compile() throws Exception {
-        StringBuilder src = new StringBuilder(TYPES);
+        StringBuilder src = new StringBuilder(INCLUDES + TYPES);
         for (Case c : CASES) {
             src.append(c.type()).append(' ').append(c.global()).append(" = ").append(c.init()).append(";\n");
         }
-        front = CFront.parse("codec.bpf.c", TYPES);
+        front = CFront.parse("codec.bpf.c", INCLUDES + TYPES);
         if (!tool("clang") || !tool("llvm-nm") || !tool("llvm-objcopy")) {
             return;
         }
@@ -146,14 +177,56 @@ class FieldCodecClangTest {
     }
 
     @Test
-    void encodingGivesClangsBytes() {
+    void theScenarioEncoderStoresClangsBytes() {
         assumeTrue(clangBytes != null, "clang/llvm-nm/llvm-objcopy not installed (apt-get install -y clang llvm); skipping");
-        for (Case c : CASES) {
-            byte[] truth = clangBytes.get(c.global());
-            assertThat(truth).as("clang placed %s in .data", c.global()).isNotNull();
-            byte[] ours = Initializer.encode(type(c.type()), c.init(), c.global());
-            assertThat(Hex.of(ours)).as("%s = %s", c.global(), c.init()).isEqualTo(Hex.of(truth));
+        try (io.htablab.visualizer.app.Session s = new io.htablab.visualizer.app.Session(2)) {
+            assertThat(s.run("ctype " + TYPES.replace('\n', ' ')).output()).containsExactly("ok");
+            int n = 0;
+            for (Case c : CASES) {
+                String map = "m" + n++;
+                if (ENCODER_BUGS.contains(c.global())) {
+                    continue;
+                }
+                // the case's type as the value of a BTF-typed map; special fields read back as zeros, as clang left them
+                assertThat(s.run("create " + map + " type=hash key=4 max=2 btf_key=__u32 btf_value="
+                        + c.type().replace(' ', ':')).output()).as(c.type()).containsExactly("ok");
+                var u = s.run("update " + map + " u32:1 " + c.typed());
+                assertThat(u.output()).as("%s = %s: %s", c.global(), c.typed(), u.error()).containsExactly("ok");
+                assertThat(s.run("lookup " + map + " u32:1").output()).as("%s = %s", c.global(), c.init())
+                        .containsExactly("value " + Hex.of(clangBytes.get(c.global())));
+                // and the view model decodes what the engine reported
+                var m = s.timeline().present().map(map);
+                assertThat(m.types().valueText(m.elemValueSlot(firstElem(m), 0))).as(c.global())
+                        .isEqualTo(c.decoded());
+            }
         }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("branch btf: FieldValues writes a nested struct's bit-fields at the outer struct's "
+            + "first byte (bit index without the member offset); enable when fixed")
+    void knownEncoderBugs() {
+        assumeTrue(clangBytes != null, "clang/llvm-nm/llvm-objcopy not installed; skipping");
+        try (io.htablab.visualizer.app.Session s = new io.htablab.visualizer.app.Session(2)) {
+            s.run("ctype " + TYPES.replace('\n', ' '));
+            for (Case c : CASES) {
+                if (ENCODER_BUGS.contains(c.global())) {
+                    s.run("create b type=hash key=4 max=2 btf_key=__u32 btf_value=" + c.type().replace(' ', ':'));
+                    s.run("update b u32:1 " + c.typed());
+                    assertThat(s.run("lookup b u32:1").output()).as(c.global())
+                            .containsExactly("value " + Hex.of(clangBytes.get(c.global())));
+                }
+            }
+        }
+    }
+
+    private static int firstElem(io.htablab.visualizer.model.MapModel m) {
+        for (int b = 0; b < m.nBuckets(); b++) {
+            if (m.chain(b).length > 0) {
+                return m.chain(b)[0];
+            }
+        }
+        throw new AssertionError("empty map");
     }
 
     @Test
@@ -188,39 +261,14 @@ class FieldCodecClangTest {
     }
 
     @Test
-    void badInitializersNameTheMemberAndTheReason() {
-        assertThat(error("struct flow", "{.pid = 7, .prot = 80}")).contains("no member 'prot'").contains("pid, port");
-        assertThat(error("struct flow", "{.port = 65536}")).contains(".port").contains("[0, 65535]");
-        assertThat(error("struct flow", "{.pid = -1}")).contains(".pid").contains("does not fit");
-        assertThat(error("struct bits", "{.a = 8}")).contains(".a").contains(":3").contains("[0, 7]");
-        assertThat(error("struct bits", "{.c = -9}")).contains(".c").contains("[-8, 7]");
-        assertThat(error("struct rec", "{.comm = \"123456789\"}")).contains(".comm").contains("9 bytes");
-        assertThat(error("struct rec", "{.c = PURPLE}")).contains(".c").contains("RED, GREEN, BLUE");
-        assertThat(error("struct rec", "{.arr = {1, 2, 3, 4}}")).contains(".arr[3]").contains("outside");
-        assertThat(error("struct withlock", "{.lock = {1}}")).contains(".lock").contains("special field");
-        assertThat(error("struct flow", "{.pid = 7")).contains("missing '}'");
-        assertThat(error("struct flow", "{1, 2, 3}")).contains("too many");
-        assertThat(error("struct rec", "{.in = 5}")).contains(".in").contains("{…}");
-    }
-
-    private static String error(String type, String text) {
-        try {
-            Initializer.encode(type(type), text, "key");
-        } catch (Initializer.SyntaxException e) {
-            return e.getMessage();
-        }
-        throw new AssertionError("no error for " + text);
-    }
-
-    @Test
     void completionOffersTheMembersOfTheInnermostOpenStruct() {
         CType rec = type("struct rec");
-        assertThat(Initializer.complete(rec, "{").members()).containsExactly("comm", "in", "arr", "c", "ok");
-        assertThat(Initializer.complete(rec, "{.c").members()).containsExactly("comm", "c");
-        assertThat(Initializer.complete(rec, "{.comm=\"a,{b\", .in={.").members()).containsExactly("a", "b");
-        assertThat(Initializer.complete(rec, "{.in={.a=1}, .o").members()).containsExactly("ok");
-        assertThat(Initializer.complete(rec, "{.in={.a=1}}").members()).isEmpty();
-        assertThat(Initializer.complete(type("struct anon"), "{.").members()).containsExactly("x", "y", "z", "p", "q");
-        assertThat(Initializer.complete(type("struct nest"), "{.f={{.p").members()).containsExactly("pid", "port");
+        assertThat(MemberCompletion.complete(rec, "{").members()).containsExactly("comm", "in", "arr", "c", "ok");
+        assertThat(MemberCompletion.complete(rec, "{.c").members()).containsExactly("comm", "c");
+        assertThat(MemberCompletion.complete(rec, "{.comm=\"a,{b\", .in={.").members()).containsExactly("a", "b");
+        assertThat(MemberCompletion.complete(rec, "{.in={.a=1}, .o").members()).containsExactly("ok");
+        assertThat(MemberCompletion.complete(rec, "{.in={.a=1}}").members()).isEmpty();
+        assertThat(MemberCompletion.complete(type("struct anon"), "{.").members()).containsExactly("x", "y", "z", "p", "q");
+        assertThat(MemberCompletion.complete(type("struct nest"), "{.f={{.p").members()).containsExactly("pid", "port");
     }
 }
