@@ -33,9 +33,9 @@ public record CpuState(List<Frame> frames, List<LockHold> holds, LockFailure fai
     /**
      * CPU {@code cpu} failed to take bucket {@code bucket} of map {@code mapId} with {@code errno} (EDEADLK: the lock
      * is held by this CPU already, or an ABBA cycle; ETIMEDOUT: waited too long); {@code holderCpu} is the CPU that
-     * held it at that moment, or -1.
+     * held it at that moment, or -1; {@code reason} is the engine's explanation, or null.
      */
-    public record LockFailure(int mapId, int bucket, int cpu, Errno errno, int holderCpu) {
+    public record LockFailure(int mapId, int bucket, int cpu, Errno errno, int holderCpu, String reason) {
     }
 
     public CpuState {

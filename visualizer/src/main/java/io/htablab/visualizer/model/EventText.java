@@ -116,6 +116,10 @@ public final class EventText {
             return "CPU " + s.byCpu() + " steals n" + s.node() + " from CPU " + s.victimCpu();
         } else if (e instanceof LruEvent.NextStealMoved n) {
             return "CPU " + n.cpu() + " next_steal → " + n.to();
+        } else if (e instanceof io.htablab.hashtab.htab.event.FieldEvent.SpinLockAcquired l) {
+            return "CPU " + l.cpu() + " takes e" + l.elem() + "'s bpf_spin_lock @" + l.offset();
+        } else if (e instanceof io.htablab.hashtab.htab.event.FieldEvent.SpinLockReleased l) {
+            return "CPU " + l.cpu() + " releases e" + l.elem() + "'s bpf_spin_lock @" + l.offset();
         }
         return e.getClass().getSimpleName();
     }
@@ -232,6 +236,9 @@ public final class EventText {
         } else if (e instanceof LruEvent.NodeStolen s) {
             return "Nothing left globally: CPU " + s.byCpu() + " steals a node from CPU " + s.victimCpu()
                     + "'s local lists.";
+        } else if (e instanceof io.htablab.hashtab.htab.event.FieldEvent.SpinLockAcquired l) {
+            return "BPF_F_LOCK: the value is copied while holding the element's own bpf_spin_lock (not the bucket "
+                    + "lock), so a program using the same lock never sees half a value.";
         }
         return brief(e, map);
     }

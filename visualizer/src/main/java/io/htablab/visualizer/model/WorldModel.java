@@ -89,7 +89,9 @@ public final class WorldModel {
             set(c, state(c).unlocked(mapId, u.bucket()));
         }
         // The engine's failed-acquisition event (EDEADLK/ETIMEDOUT, coming with lock-failure injection and nested
-        // programs) folds through lockFailed(mapId, bucket, cpu, errno) below.
+        // programs: BucketEvent.BucketLockFailed on branch mapofmaps) folds here, one line:
+        //   else if (event instanceof BucketEvent.BucketLockFailed f) lockFailed(mapId, f.bucket(), f.cpu(),
+        //           f.errno(), f.reason());
     }
 
     /**
@@ -109,14 +111,14 @@ public final class WorldModel {
      * on the CPU's lane and on the bucket until that CPU's operation on the map finishes. This is the fold of the
      * engine's lock-failure event; call it only from {@link #apply} (and tests), so that state stays a fold.
      */
-    public void lockFailed(int mapId, int bucket, int cpu, Errno errno) {
+    public void lockFailed(int mapId, int bucket, int cpu, Errno errno, String reason) {
         int holder = NONE;
         for (int c = 0; c < cpus.length; c++) {
             if (state(c).holds(mapId, bucket)) {
                 holder = c;
             }
         }
-        CpuState.LockFailure f = new CpuState.LockFailure(mapId, bucket, cpu, errno, holder);
+        CpuState.LockFailure f = new CpuState.LockFailure(mapId, bucket, cpu, errno, holder, reason);
         set(cpu, state(cpu).failed(f));
         MapModel m = maps.get(mapId);
         if (m != null) {

@@ -404,7 +404,8 @@ public final class BucketsView extends CanvasView {
         return "CPU " + failure.cpu() + " failed to take bucket " + b + "'s lock: " + failure.errno()
                 + (failure.holderCpu() >= 0 ? " (held by CPU " + failure.holderCpu()
                 + (failure.holderCpu() == failure.cpu() ? ": the same CPU, re-entry" : "") + ")" : "")
-                + ". The operation returns the error and changes nothing.";
+                + ". The operation returns the error and changes nothing."
+                + (failure.reason() == null ? "" : "\n" + failure.reason());
     }
 
     /** A large map that is not the focused one: one line (its grid shows when it is chosen or acting). */

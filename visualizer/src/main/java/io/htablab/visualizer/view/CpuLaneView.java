@@ -168,7 +168,8 @@ public final class CpuLaneView extends CanvasView {
             hit(x, y + 1, w, ROW - 6, "CPU " + c + " could not take the lock of bucket " + f.bucket() + " of map "
                     + world.displayName(f.mapId()) + ": " + f.errno() + (f.holderCpu() == c ? " — this CPU holds "
                     + "it already (re-entry: a program fired while the lock was held)" : f.holderCpu() >= 0
-                    ? " — CPU " + f.holderCpu() + " holds it" : "") + ". The operation fails and changes nothing.");
+                    ? " — CPU " + f.holderCpu() + " holds it" : "") + ". The operation fails and changes nothing."
+                    + (f.reason() == null ? "" : "\n" + f.reason()));
             x += w + 6;
         }
         return x;

@@ -167,8 +167,8 @@ public final class ValuesView extends CanvasView {
                 valueChars = Math.max(valueChars, width(v));
             }
         }
-        double keyW = Math.min(380, 16 + keyChars * 7.3);
-        double colW = Math.min(420, 20 + valueChars * 7.3);
+        double keyW = Math.min(420, 28 + keyChars * 7.3);
+        double colW = Math.min(460, 28 + valueChars * 7.3);
         double keyX = 70;
         double valX = keyX + keyW;
         g.setFont(font(12, true));
@@ -241,12 +241,15 @@ public final class ValuesView extends CanvasView {
         return out;
     }
 
+    /** Characters a block of lines needs: labels are aligned, so the longest label plus the longest value. */
     private static int width(java.util.List<MapTypes.Line> lines) {
-        int w = 0;
+        int label = 0;
+        int text = 0;
         for (MapTypes.Line l : lines) {
-            w = Math.max(w, l.label().length() + 2 + Math.min(40, l.text().length()));
+            label = Math.max(label, l.label().length());
+            text = Math.max(text, Math.min(40, l.text().length()));
         }
-        return w;
+        return label + (label == 0 ? 0 : 2) + text;
     }
 
     private void drawLines(GraphicsContext g, java.util.List<MapTypes.Line> lines, double x, double y) {

@@ -182,7 +182,7 @@ class MapsLocksFieldsWindowTest {
                 }
             }
             WorldModel w = t.foldTo(inner);
-            w.lockFailed(1, 3, 0, Errno.EDEADLK); // the nested program touches h's bucket 3 again
+            w.lockFailed(1, 3, 0, Errno.EDEADLK, null); // the nested program touches h's bucket 3 again
             VBox box = new VBox(lanes, buckets);
             VBox.setVgrow(buckets, Priority.ALWAYS);
             stage[0] = new Stage();
@@ -287,6 +287,35 @@ class MapsLocksFieldsWindowTest {
                 + ".comm=\"bash\", .proto=5, .dir=31, .range={.lo=1, .hi=2}})"))).isTrue();
         assertThat(anyContains(log, "= {.lock=‹bpf_spin_lock›, .packets=9, .delta={-1, 2}, .t=‹bpf_timer›}")).isTrue();
         shot("22-event-log-by-field");
+    }
+
+    @Test
+    void aScenarioMapCreatedWithBtfTypesIsShownByField(FxRobot robot) throws Exception {
+        fxRun(() -> {
+            window.openSample("10-spin-lock-f-lock.hts");
+            window.playback().seek(after("update c u32:12 {.hits=3}", BucketEvent.ElemLinked.class, 0));
+            window.sideTabs().getSelectionModel().select(2);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        MapModel c = fx(() -> window.playback().timeline().state().map("c"));
+        assertThat(c.types()).isNotNull();
+        assertThat(c.types().value().spelling()).isEqualTo("struct counter");
+        List<String> values = fx(() -> window.valuesView().describeAll());
+        assertThat(anyContains(values, ".tag = \"nine\"   char[8]")).isTrue();
+        assertThat(anyContains(values, ".owner = 7   __u32")).isTrue();
+        assertThat(anyContains(values, ".lock = ‹bpf_spin_lock›   special field")).isTrue();
+        assertThat(anyContains(values, ".t = ‹bpf_timer›   special field")).isTrue();
+        shot("23-sample-spin-lock-values");
+        // the F_LOCK update takes the element's spin lock: the log says so
+        fxRun(() -> {
+            window.playback().seek(after("update c u32:12 {.hits=30} lock",
+                    io.htablab.hashtab.htab.event.FieldEvent.SpinLockAcquired.class, 0));
+            window.sideTabs().getSelectionModel().select(3);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> log = fx(() -> robot.lookup("#eventLog .list-cell").queryAll().stream()
+                .map(n -> String.valueOf(((Labeled) n).getText())).toList());
+        assertThat(anyContains(log, "takes e")).isTrue();
     }
 
     private String consoleText(TextField console) throws Exception {

@@ -128,9 +128,9 @@ class WorldModelTest {
         for (int i = 0; i < at; i++) {
             w.apply(out.get(i));
         }
-        w.lockFailed(1, 3, 0, Errno.EDEADLK);
+        w.lockFailed(1, 3, 0, Errno.EDEADLK, "AA: CPU 0 holds it");
         CpuState.LockFailure f = w.cpuState(0).failure();
-        assertThat(f).isEqualTo(new CpuState.LockFailure(1, 3, 0, Errno.EDEADLK, 0));
+        assertThat(f).isEqualTo(new CpuState.LockFailure(1, 3, 0, Errno.EDEADLK, 0, "AA: CPU 0 holds it"));
         assertThat(w.map("h").lockFailures()).containsKey(3);
         WorldModel copy = w.copy();
         assertThat(copy.fingerprint()).isEqualTo(w.fingerprint());
