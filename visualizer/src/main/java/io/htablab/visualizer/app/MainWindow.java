@@ -731,14 +731,6 @@ public final class MainWindow {
         return r;
     }
 
-    private static io.htablab.hashtab.scenario.Statement safeParse(String text) {
-        try {
-            return io.htablab.hashtab.scenario.ScenarioParser.parseLine(text.strip());
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
     private static final int ECHO_LIMIT = 2000;
 
     /** Console line index of each statement echo → its op in the timeline (click to jump there). */
@@ -787,13 +779,6 @@ public final class MainWindow {
             updatingChoice = false;
         }
         rebuildOpFields();
-    }
-
-    /** Shows only map {@code name} (null: follow playback and stack every map). */
-    public void pinMap(String name) {
-        pinnedMap = name;
-        updateMapChoice();
-        refresh(true);
     }
 
     /**

@@ -366,11 +366,6 @@ public abstract class CanvasView extends Region {
         hits.add(new Hit(x, y, w, h, text));
     }
 
-    /** The tooltip text at view coordinates {@code (x, y)} (tests read the canvas through it). */
-    public String describeAt(double x, double y) {
-        return hitText((x + panX) / zoom, (y + panY) / zoom);
-    }
-
     /** Every tooltip text drawn now, in drawing order (tests). */
     public List<String> describeAll() {
         List<String> out = new ArrayList<>();

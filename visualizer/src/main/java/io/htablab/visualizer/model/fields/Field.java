@@ -76,20 +76,4 @@ public record Field(String name, String path, Kind kind, String type, long offse
         }
         return null;
     }
-
-    /** The part at designator path {@code p} (e.g. {@code .inner.a}, {@code .arr[1]}), or null. */
-    public Field find(String p) {
-        if (path.equals(p)) {
-            return this;
-        }
-        for (Field f : children) {
-            if (!f.path().isEmpty() && p.startsWith(f.path())) {
-                Field r = f.find(p);
-                if (r != null) {
-                    return r;
-                }
-            }
-        }
-        return null;
-    }
 }

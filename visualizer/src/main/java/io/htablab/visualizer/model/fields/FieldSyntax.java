@@ -16,11 +16,6 @@ public final class FieldSyntax {
     private FieldSyntax() {
     }
 
-    /** Whether {@code line} has a brace group outside its comment. */
-    public static boolean hasFields(String line) {
-        return code(line).indexOf('{') >= 0;
-    }
-
     /** The statement part of a line: up to a {@code #} that is outside quotes. */
     public static String code(String line) {
         boolean quoted = false;
