@@ -484,7 +484,7 @@ public final class MainWindow {
         opTarget.setText(name == null ? "no map yet" : "on map " + name + (types != null ? " (" + spellings(types)
                 + ")" : ""));
         opFields.getChildren().clear();
-        if (types != null && types.hasKey()) {
+        if (types != null && types.keyWritable()) {
             StructForm k = new StructForm("key", "key", types.key());
             k.setId("keyForm");
             opFields.getChildren().add(k);
@@ -497,7 +497,7 @@ public final class MainWindow {
             opFields.getChildren().add(row);
             opKey = key::getText;
         }
-        if (types != null && types.hasValue()) {
+        if (types != null && types.valueWritable()) {
             StructForm v = new StructForm("value", "value", types.value());
             v.setId("valueForm");
             opFields.getChildren().add(v);
@@ -1047,6 +1047,8 @@ public final class MainWindow {
             Session.Result r = runFromConsole("ctype " + decls.line());
             typesOk = !r.failed() && r.output().equals(List.of("ok"));
         }
+        // the scenario must see the types as the dialog did (a macro it was not given changes an array's size)
+        typesOk &= sameSize(btfKey, def.keySize().getAsLong()) && sameSize(btfValue, def.valueSize().getAsLong());
         if (!typesOk) {
             consoleOutput.getItems().add("# the map is created without BTF: keys and values are shown by field, but "
                     + "must be written as bytes");
@@ -1062,6 +1064,14 @@ public final class MainWindow {
                 + (btfKey == null ? "" : " btf_key=" + btfKey) + (btfValue == null ? "" : " btf_value=" + btfValue));
         rebuildOpFields();
         sideTabs.getSelectionModel().select(5);
+    }
+
+    private boolean sameSize(String btfName, long size) {
+        if (btfName == null) {
+            return true;
+        }
+        io.htablab.hashtab.cfront.CType t = session.scenarioType(btfName.replace(':', ' '));
+        return t != null && t.size() == size;
     }
 
     // ------------------------------------------------------------------ themes, zoom, keys

@@ -326,9 +326,19 @@ public final class Session implements AutoCloseable {
                     : declared == null ? null : declared.key();
             io.htablab.hashtab.cfront.CType v = c.btfValue() != null ? interpreter.cType(c.btfValue())
                     : declared == null ? null : declared.value();
-            declareTypes(c.map(), new MapTypes(k, v, declared != null ? declared.source() : "btf_key/btf_value"));
+            declareTypes(c.map(), new MapTypes(k, v, declared != null ? declared.source() : "btf_key/btf_value",
+                    c.btfKey() != null, c.btfValue() != null));
         } catch (ScenarioException e) {
             // the create prints the same error
+        }
+    }
+
+    /** The C type named {@code spelling} in the scenario's translation unit, or null when it has none of that name. */
+    public io.htablab.hashtab.cfront.CType scenarioType(String spelling) {
+        try {
+            return interpreter.cType(spelling);
+        } catch (ScenarioException e) {
+            return null;
         }
     }
 
@@ -367,8 +377,8 @@ public final class Session implements AutoCloseable {
         if (bar >= 0) {
             group = group.substring(bar + 2); // the next CPU's value
         }
-        io.htablab.hashtab.cfront.CType type = role == FieldSyntax.Role.KEY ? types.key()
-                : role == FieldSyntax.Role.VALUE ? types.value() : null;
+        io.htablab.hashtab.cfront.CType type = role == FieldSyntax.Role.KEY && types.keyWritable() ? types.key()
+                : role == FieldSyntax.Role.VALUE && types.valueWritable() ? types.value() : null;
         if (type == null) {
             return null;
         }

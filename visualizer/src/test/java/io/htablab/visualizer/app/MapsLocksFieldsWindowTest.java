@@ -318,6 +318,39 @@ class MapsLocksFieldsWindowTest {
         assertThat(anyContains(log, "takes e")).isTrue();
     }
 
+    /** C the scenario's ctype line cannot take (a macro): the map is created without BTF, shown by field all the same. */
+    @Test
+    void cTheScenarioCannotTakeIsStillShownByField(FxRobot robot) throws Exception {
+        String c = "#define LEN 4\nstruct k { __u32 id; char tag[LEN]; };\n"
+                + "struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 4); __type(key, struct k);\n"
+                + "  __type(value, __u64); } m SEC(\".maps\");\n";
+        fxRun(() -> {
+            window.newSession(2);
+            window.createFromC("m", c, true);
+            window.runFromConsole("update m 0100000041424300 u64:5");
+        });
+        ListView<?> out = robot.lookup("#consoleOutput").queryListView();
+        List<String> lines = fx(() -> out.getItems().stream().map(String::valueOf).toList());
+        assertThat(anyContains(lines, "not given to the scenario (a ctype line holds no preprocessor lines): #define LEN 4"))
+                .isTrue();
+        assertThat(anyContains(lines, "created without BTF")).isTrue();
+        assertThat(fx(() -> window.session().recorded())).contains("create m type=hash key=8 value=8 max=4 flags=zero_seed");
+        MapModel m = fx(() -> window.session().timeline().present().map("m"));
+        assertThat(m.count()).isEqualTo(1);
+        int e = -1;
+        for (int b = 0; b < m.nBuckets(); b++) {
+            if (m.chain(b).length > 0) {
+                e = m.chain(b)[0];
+            }
+        }
+        assertThat(m.keyText(m.elemKey(e))).isEqualTo("{.id=1, .tag=\"ABC\"}");
+        assertThat(m.types().keyWritable()).isFalse();
+        // the form offers bytes, not members the scenario could not encode
+        robot.clickOn("#opsTab");
+        assertThat(robot.lookup("#opKey").tryQuery()).isPresent();
+        assertThat(robot.lookup("#keyForm").tryQuery()).isEmpty();
+    }
+
     private String consoleText(TextField console) throws Exception {
         return fx(console::getText);
     }

@@ -113,6 +113,8 @@ class SessionTest {
                 families.add(node.get("family").asText());
             }
             assertThat(families).contains("MapEvent", "BucketEvent", "LruEvent");
+            // every line names its map by id and by scenario name
+            assertThat(lines).allMatch(l -> l.contains("\"map\":\"l\"") && l.contains("\"mapId\":1"));
             assertThat(lines).anyMatch(l -> l.contains("\"event\":\"NodeMoved\"") && l.contains("\"to\":{"));
         }
     }

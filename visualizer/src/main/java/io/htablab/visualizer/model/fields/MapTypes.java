@@ -11,11 +11,19 @@ import java.util.List;
  * {@code btf_key=}/{@code btf_value=}): the views then show keys and values field by field. Either type may be null
  * (a map declared with {@code __uint(key_size, 4)}).
  *
- * @param key    the key's type, or null
- * @param value  the value's type, or null
- * @param source where the types came from, for tooltips ("C declarations", "btf_key/btf_value")
+ * @param key           the key's type, or null
+ * @param value         the value's type, or null
+ * @param source        where the types came from, for tooltips ("C declarations", "btf_key/btf_value")
+ * @param keyWritable   whether the scenario parser encodes a key written field by field for this map (the map has
+ *                      a BTF key type); false when the types are known to the views only
+ * @param valueWritable the same for values
  */
-public record MapTypes(CType key, CType value, String source) {
+public record MapTypes(CType key, CType value, String source, boolean keyWritable, boolean valueWritable) {
+
+    /** Types the views know but the scenario does not (keys and values are written as bytes). */
+    public MapTypes(CType key, CType value, String source) {
+        this(key, value, source, false, false);
+    }
 
     /** One line of a decoded key or value, for lists and tooltips. */
     public record Line(String label, String text, Field field) {
@@ -25,7 +33,8 @@ public record MapTypes(CType key, CType value, String source) {
     public MapTypes fitting(int keySize, int valueSize) {
         CType k = key != null && key.size() == keySize ? key : null;
         CType v = value != null && value.size() == valueSize ? value : null;
-        return k == null && v == null ? null : new MapTypes(k, v, source);
+        return k == null && v == null ? null : new MapTypes(k, v, source, keyWritable && k != null,
+                valueWritable && v != null);
     }
 
     public boolean hasKey() {
