@@ -257,6 +257,9 @@ final class FieldValues {
         BigInteger v;
         if (peek() == '\'') {
             pos++;
+            if (pos + 1 >= text.length()) {
+                throw error("unterminated character constant");
+            }
             char c = text.charAt(pos++);
             if (c == '\\') {
                 c = escape(text.charAt(pos++));

@@ -137,7 +137,7 @@ public final class Interpreter implements AutoCloseable {
                     throw new ScenarioException("create: " + (kt == null ? "key=" : "value=") + " is needed without btf_"
                             + (kt == null ? "key=" : "value="));
                 }
-                MapBtfs.Encoded btf = MapBtfs.encode(kt, vt);
+                MapBtfs.Encoded btf = MapBtfs.encode(kt, vt, types.pointerTags());
                 HtabAttr a = s.attr();
                 a = new HtabAttr(a.type(), s.keyGiven() ? a.keySize() : kt.size(), s.valueGiven() ? a.valueSize() : vt.size(),
                         a.maxEntries(), a.mapFlags(), a.numaNode(), btf.mapBtf());

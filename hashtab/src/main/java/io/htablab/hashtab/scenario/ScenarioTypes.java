@@ -5,6 +5,7 @@ import io.htablab.hashtab.cfront.CFront;
 import io.htablab.hashtab.cfront.CFrontOptions;
 import io.htablab.hashtab.cfront.CFrontResult;
 import io.htablab.hashtab.cfront.CType;
+import io.htablab.hashtab.cfront.btf.PointerTags;
 import io.htablab.hashtab.cfront.btf.SpecialStructs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,8 +77,29 @@ final class ScenarioTypes {
         errors = errs.size();
     }
 
+    private String unitUri() {
+        return baseDir.resolve("scenario.c").toUri().toString();
+    }
+
+    /** Type tags on pointer members (kptrs), read from the unit's text or the included file's. */
+    PointerTags pointerTags() {
+        String uri = unitUri();
+        String text = unit.toString();
+        return PointerTags.fromSource(u -> {
+            if (u.equals(uri)) {
+                return text;
+            }
+            try {
+                Path p = u.startsWith("file:") ? Path.of(java.net.URI.create(u)) : Path.of(u);
+                return Files.readString(p);
+            } catch (java.io.IOException | RuntimeException e) {
+                return null;
+            }
+        });
+    }
+
     private CFrontResult parse(String text) {
-        return CFront.parse(baseDir.resolve("scenario.c").toUri().toString(), text,
+        return CFront.parse(unitUri(), text,
                 CFrontOptions.defaults().withIncludePaths(includePaths));
     }
 

@@ -78,6 +78,40 @@ class TypedValuesTest {
         assertThatThrownBy(() -> FieldValues.encode(v, "{.x=1", rec)).isInstanceOf(ScenarioException.class);
     }
 
+    /** Junk never crashes: every malformed group is a ScenarioException (which prints error EINVAL). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void malformedGroupsAreRefusedNeverThrownOtherwise(long seed) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        CType v = type("v");
+        String alphabet = "{}.=,\"'[]-x0123456789abz_ \\";
+        String[] seeds = {"{.x='a'}", "{.x='\\\\'}", "{.x=1}", "{.name=\"ab\"}", "{.in={.a=1}}", "{.arr={[1]=2}}", "{1, 2, 3}", "{.kind=3, .flag=1}"};
+        for (int i = 0; i < 400; i++) {
+            StringBuilder sb = new StringBuilder(seeds[rnd.nextInt(seeds.length)]);
+            int edits = 1 + rnd.nextInt(4);
+            for (int e = 0; e < edits; e++) {
+                int at = rnd.nextInt(sb.length() + 1);
+                if (rnd.nextBoolean() && at < sb.length()) {
+                    sb.deleteCharAt(at);
+                } else {
+                    sb.insert(at, alphabet.charAt(rnd.nextInt(alphabet.length())));
+                }
+            }
+            String text = sb.toString();
+            try {
+                byte[] out = FieldValues.encode(v, text, FieldRecord.EMPTY);
+                assertThat(out).hasSize((int) v.size());
+            } catch (ScenarioException expected) {
+                assertThat(expected.getMessage()).contains("value");
+            }
+            try {
+                ScenarioParser.parseLine("update m " + text + " " + text);
+            } catch (ScenarioException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+    }
+
     @Test
     void braceGroupsAreOneTokenAndV11LinesTokenizeAsBefore() throws Exception {
         assertThat(ScenarioParser.tokenize("update m {.a=1, .s=\"x y\"} {.in={.a=2}} lock   # c"))
@@ -105,6 +139,27 @@ class TypedValuesTest {
                 .hasMessageContaining("missing key=");
         assertThatThrownBy(() -> ScenarioParser.parseLine("update m {.a=1 00")).isInstanceOf(ScenarioException.class);
         assertThatThrownBy(() -> ScenarioParser.parseLine("update m {.a=1}x 00")).hasMessageContaining("after the closing brace");
+    }
+
+    @Test
+    void cincludeReadsAFileBesideTheScenario(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("types.h"),
+                "#define NAME_LEN 4\nstruct k { __u32 id; };\nstruct v { struct bpf_spin_lock l; char name[NAME_LEN]; };\n");
+        java.nio.file.Path hts = dir.resolve("s.hts");
+        java.nio.file.Files.writeString(hts, String.join("\n",
+                "cinclude types.h",
+                "cinclude missing.h",
+                "create m type=hash max=2 btf_key=struct:k btf_value=struct:v",
+                "update m {.id=3} {.name=\"abcd\"} lock",
+                "lookup m {3}",
+                ""));
+        List<String> out = new java.util.ArrayList<>();
+        List<String> err = new java.util.ArrayList<>();
+        try (Interpreter in = new Interpreter(new EngineBackend())) {
+            in.run(ScenarioParser.parse(java.nio.file.Files.readString(hts)), hts.toString(), out::add, err::add);
+        }
+        assertThat(out).containsExactly("ok", "error EINVAL", "ok", "ok", "value 0000000061626364");
+        assertThat(err).singleElement().asString().contains(":2: cinclude: no file missing.h");
     }
 
     @Test

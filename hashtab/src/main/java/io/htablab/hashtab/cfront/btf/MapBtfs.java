@@ -42,6 +42,14 @@ public final class MapBtfs {
         return encode(keyType, valueType).mapBtf();
     }
 
+    /**
+     * {@link #mapBtf(CType, CType)} with kptrs: {@code textOf} gives the source text of a file by the URI cfront
+     * recorded (the language server's open documents, or the file system), so {@code __kptr} and friends are seen.
+     */
+    public static MapBtf mapBtf(CType keyType, CType valueType, java.util.function.Function<String, String> textOf) {
+        return encode(keyType, valueType, PointerTags.fromSource(textOf)).mapBtf();
+    }
+
     /** The special fields of a value type (empty when it has none or the kernel would not recognise them). */
     public static FieldRecord fieldRecord(CType valueType) {
         return mapBtf(null, valueType).record();
@@ -67,7 +75,12 @@ public final class MapBtfs {
 
     /** Encodes both types into one BTF and derives the {@link MapBtf}. */
     public static Encoded encode(CType keyType, CType valueType) {
-        BtfEncoder enc = new BtfEncoder();
+        return encode(keyType, valueType, PointerTags.NONE);
+    }
+
+    /** {@link #encode(CType, CType)} with the pointer members' type tags (kptrs) read by {@code tags}. */
+    public static Encoded encode(CType keyType, CType valueType, PointerTags tags) {
+        BtfEncoder enc = new BtfEncoder(tags);
         int keyId = keyType == null ? 0 : enc.encode(keyType);
         int valueId = valueType == null ? 0 : enc.encode(valueType);
         if (enc.typeCount() == 0) {
