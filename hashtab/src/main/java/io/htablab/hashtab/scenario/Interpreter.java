@@ -57,6 +57,15 @@ public final class Interpreter implements AutoCloseable {
     }
 
     /**
+     * The C type named {@code spelling} ({@code struct val}, {@code __u32}) in the scenario's translation unit (its
+     * {@code ctype}/{@code cinclude} statements so far), as {@code btf_key=}/{@code btf_value=} resolve it. Read-only:
+     * the visualizer uses it to show keys and values field by field.
+     */
+    public CType cType(String spelling) throws ScenarioException {
+        return types.resolve(spelling);
+    }
+
+    /**
      * Runs a whole script: one output line per statement (several for {@code dump}); a line that
      * cannot be parsed or is refused prints {@code error EINVAL} and {@code where: reason} on {@code err}.
      *
