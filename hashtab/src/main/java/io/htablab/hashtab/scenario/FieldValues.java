@@ -302,7 +302,7 @@ final class FieldValues {
             return;
         }
         for (int i = 0; i < bits; i++) {
-            long bit = bitOffset + i;
+            long bit = off * 8 + bitOffset + i; // bitOffset counts from the start of the enclosing record
             int idx = (int) (bit / 8);
             int mask = 1 << (bit % 8);
             if (unsigned.testBit(i)) {
