@@ -24,6 +24,10 @@ public final class Interpreter implements AutoCloseable {
     private final Backend backend;
     private final Map<String, Backend.MapHandle> maps = new HashMap<>();
     private final Map<String, Backend.Reader> readers = new HashMap<>();
+    /** Callback actions by name (timer/wq extension). */
+    private final Map<String, Statement.Action> actions = new HashMap<>();
+    /** Maps whose descriptor a {@code close} statement closed: syscall statements on them print EBADF. */
+    private final java.util.Set<String> closed = new java.util.HashSet<>();
 
     public Interpreter(Backend backend) {
         this.backend = backend;
@@ -78,6 +82,15 @@ public final class Interpreter implements AutoCloseable {
 
     /** Runs one statement, writing its output lines to {@code out}. */
     public void execute(Statement statement, Consumer<String> out) throws ScenarioException, CpusMismatchException {
+        if (TimerLines.isTimerStatement(statement)) {
+            timers.execute(statement, out);
+            return;
+        }
+        String badFd = closedFdLine(statement);
+        if (badFd != null) {
+            out.accept(badFd);
+            return;
+        }
         if (statement instanceof Statement.Cpus s) {
             backend.setPossibleCpus(s.count());
             out.accept("ok");
@@ -92,6 +105,7 @@ public final class Interpreter implements AutoCloseable {
             if (old != null) {
                 backend.close(old);
             }
+            closed.remove(s.map());
             Backend.Created created = backend.create(s.map(), s.attr());
             if (created.errno().isOk()) {
                 maps.put(s.map(), created.map());
@@ -169,6 +183,53 @@ public final class Interpreter implements AutoCloseable {
         }
     }
 
+    private final TimerLines timers = new TimerLines(this);
+
+    Map<String, Statement.Action> actions() {
+        return actions;
+    }
+
+    java.util.Set<String> closedMaps() {
+        return closed;
+    }
+
+    /**
+     * The line a syscall statement prints on a map whose descriptor was closed (the kernel's EBADF, before it
+     * reads anything else of the attr), or null when the statement may run.
+     */
+    private String closedFdLine(Statement st) {
+        String map = null;
+        long requested = -1;
+        if (st instanceof Statement.Update s) {
+            map = s.map();
+        } else if (st instanceof Statement.Lookup s) {
+            map = s.map();
+        } else if (st instanceof Statement.Delete s) {
+            map = s.map();
+        } else if (st instanceof Statement.LookupAndDelete s) {
+            map = s.map();
+        } else if (st instanceof Statement.NextKey s) {
+            map = s.map();
+        } else if (st instanceof Statement.Dump s) {
+            map = s.map();
+        } else if (st instanceof Statement.Info s) {
+            map = s.map();
+        } else if (st instanceof Statement.LookupBatch s) {
+            map = s.map();
+            requested = s.count();
+        } else if (st instanceof Statement.UpdateBatch s) {
+            map = s.map();
+            requested = s.items().size();
+        } else if (st instanceof Statement.DeleteBatch s) {
+            map = s.map();
+            requested = s.keys().size();
+        }
+        if (map == null || !closed.contains(map) || !maps.containsKey(map)) {
+            return null;
+        }
+        return requested >= 0 ? "batch count=" + requested + " error EBADF" : "error EBADF";
+    }
+
     private void dump(Backend.MapHandle m, Consumer<String> out) throws ScenarioException {
         byte[] k = null;
         int n = 0;
@@ -237,7 +298,7 @@ public final class Interpreter implements AutoCloseable {
         return sb.toString();
     }
 
-    private static String result(Errno e) {
+    static String result(Errno e) {
         return e.isOk() ? "ok" : "error " + e.name();
     }
 
@@ -254,7 +315,7 @@ public final class Interpreter implements AutoCloseable {
         return known.equals("-") ? extra : known + "," + extra;
     }
 
-    private Backend.MapHandle get(String name) throws ScenarioException {
+    Backend.MapHandle get(String name) throws ScenarioException {
         Backend.MapHandle m = maps.get(name);
         if (m == null) {
             throw new ScenarioException("no map named '" + name + "' (never created, or its create failed)");
@@ -262,7 +323,7 @@ public final class Interpreter implements AutoCloseable {
         return m;
     }
 
-    private static byte[] key(Backend.MapHandle m, String name, String source, byte[] key) throws ScenarioException {
+    static byte[] key(Backend.MapHandle m, String name, String source, byte[] key) throws ScenarioException {
         if (key.length != m.keySize()) {
             throw new ScenarioException("key '" + source + "' has " + key.length + " bytes, map " + name
                     + " has key_size " + m.keySize());
@@ -295,7 +356,7 @@ public final class Interpreter implements AutoCloseable {
         return buffer;
     }
 
-    private static byte[] programValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
+    static byte[] programValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
         if (value.parts().size() != 1) {
             throw new ScenarioException("a program writes one value; no '|' allowed");
         }
