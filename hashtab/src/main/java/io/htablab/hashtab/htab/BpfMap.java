@@ -214,7 +214,7 @@ public final class BpfMap {
         if (pre != Errno.OK) {
             return end(Op.LOOKUP, cpu, key, pre, ValueResult.error(pre));
         }
-        byte[] v = htab.htabMapLookupElemSys(key);
+        byte[] v = htab.htabMapLookupElemSys(cpu, key, flags);
         if (v == null) {
             return end(Op.LOOKUP, cpu, key, Errno.ENOENT, ValueResult.error(Errno.ENOENT));
         }
@@ -237,6 +237,14 @@ public final class BpfMap {
         Errno pre = lookupChecks(flags, Op.LOOKUP);
         if (pre != Errno.OK) {
             return end(Op.LOOKUP, cpu, key, pre);
+        }
+        if ((flags & BPF_F_LOCK) != 0) {
+            byte[] v = htab.htabMapLookupElemSys(cpu, key, flags);
+            if (v == null) {
+                return end(Op.LOOKUP, cpu, key, Errno.ENOENT);
+            }
+            System.arraycopy(v, 0, valueOut, 0, v.length);
+            return end(Op.LOOKUP, cpu, key, Errno.OK);
         }
         return end(Op.LOOKUP, cpu, key, htab.htabMapLookupElemSys(key, valueOut));
     }

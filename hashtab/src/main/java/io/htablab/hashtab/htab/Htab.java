@@ -2,6 +2,10 @@ package io.htablab.hashtab.htab;
 
 import static io.htablab.hashtab.htab.ElemFlag.BPF_EXIST;
 import static io.htablab.hashtab.htab.ElemFlag.BPF_F_LOCK;
+
+import io.htablab.hashtab.htab.event.FieldEvent;
+import io.htablab.hashtab.htab.fields.FieldRecord;
+import io.htablab.hashtab.htab.fields.SpecialField;
 import static io.htablab.hashtab.htab.ElemFlag.BPF_NOEXIST;
 
 import io.htablab.hashtab.htab.event.BucketEvent;
@@ -62,6 +66,13 @@ public final class Htab implements HtabState {
     private final BpfLru bpfLru;
     /** Live linked elements (htab->count and the map's elem count agree after every operation). */
     private int count;
+    /** The value's special fields (btf_record); user copies skip them and reads return zeros in their place. */
+    private final FieldRecord record;
+    /** Start and end offsets of each special field within one value, ascending; empty without fields. */
+    private final int[] specialStart;
+    private final int[] specialEnd;
+    /** The bpf_spin_lock BPF_F_LOCK takes (btf_record.spin_lock_off), or null. */
+    private final SpecialField spinLock;
 
     private Htab(HtabGeometry geometry, int mapId, String name, MapType type, int keySize, int valueSize, long maxEntries, int mapFlags, int nBuckets,
                  long elemSize, long numEntries, int hashrnd, int nrCpus, Listeners events, ElemStore store) {
@@ -93,6 +104,15 @@ public final class Htab implements HtabState {
         this.bpfLru = lru ? new BpfLru((int) numEntries, nrCpus, percpuLru, this::htabLruMapDeleteNode, events,
                 mapId)
                 : null;
+        this.record = geometry.attr().record();
+        this.specialStart = new int[record.fields().size()];
+        this.specialEnd = new int[record.fields().size()];
+        for (int i = 0; i < specialStart.length; i++) {
+            SpecialField f = record.fields().get(i);
+            specialStart[i] = f.offset();
+            specialEnd[i] = f.offset() + f.size();
+        }
+        this.spinLock = record.spinLock();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -196,9 +216,17 @@ public final class Htab implements HtabState {
         return percpuLru;
     }
 
-    /** Whether values hold a bpf_spin_lock; always false until BTF-typed values exist. */
+    /**
+     * Whether values hold a classic bpf_spin_lock, which BPF_F_LOCK needs (a bpf_res_spin_lock does not qualify).
+     * Creation allows one only in HASH values, so the other types always answer false.
+     */
     public boolean hasSpinLock() {
-        return false;
+        return spinLock != null;
+    }
+
+    /** The value's special fields (empty without BTF). */
+    public FieldRecord record() {
+        return record;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -345,10 +373,91 @@ public final class Htab implements HtabState {
     // Values
 
     private void copyValueIn(int elem, int off, byte[] src, int srcOff, int len, int slot) {
-        store.writeValue(elem, off, src, srcOff, len);
+        if (specialStart.length == 0) {
+            store.writeValue(elem, off, src, srcOff, len);
+        } else {
+            copyMapValue(elem, off, src, srcOff, len, slot < 0 ? 0 : slot * roundedValueSize);
+        }
         if (events.enabled()) {
             events.accept(new MapEvent.ValueCopied(mapId, elem, slot, off, store.value(elem, off, len)));
         }
+    }
+
+    /**
+     * copy_map_value: writes {@code len} bytes at store offset {@code off} except the special fields of the value slot
+     * that starts at {@code base}, which keep their state (user space and programs never overwrite a lock or timer).
+     */
+    private void copyMapValue(int elem, int off, byte[] src, int srcOff, int len, int base) {
+        int pos = off;
+        int end = off + len;
+        for (int i = 0; i < specialStart.length; i++) {
+            int fs = base + specialStart[i];
+            int fe = base + specialEnd[i];
+            if (fe <= pos || fs >= end) {
+                continue;
+            }
+            if (fs > pos) {
+                store.writeValue(elem, pos, src, srcOff + (pos - off), fs - pos);
+            }
+            pos = Math.max(pos, fe);
+        }
+        if (pos < end) {
+            store.writeValue(elem, pos, src, srcOff + (pos - off), end - pos);
+        }
+    }
+
+    /**
+     * check_and_init_map_value on a copy: zeros in place of every special field of each value slot in {@code buf}
+     * ({@code slots} slots of {@code stride} bytes), so user space and program reads never see a lock or timer.
+     */
+    private void zeroSpecialFields(byte[] buf, int slots, int stride) {
+        for (int c = 0; c < slots; c++) {
+            for (int i = 0; i < specialStart.length; i++) {
+                java.util.Arrays.fill(buf, c * stride + specialStart[i], c * stride + specialEnd[i], (byte) 0);
+            }
+        }
+    }
+
+    /** Zeros the special fields of a syscall copy (every CPU's slot of a per-CPU map). */
+    private void zeroSpecialFieldsOfUserCopy(byte[] buf) {
+        if (specialStart.length != 0) {
+            zeroSpecialFields(buf, percpu ? nrCpus : 1, roundedValueSize);
+        }
+    }
+
+    /**
+     * copy_map_value_locked: the in-place BPF_F_LOCK update of an existing HASH element, under the element's
+     * spin lock, leaving every special field as it was.
+     */
+    private void copyMapValueLocked(int elem, byte[] value, int cpu) {
+        spinLockAcquire(elem, cpu);
+        copyValueIn(elem, 0, value, 0, valueSize, -1);
+        spinLockRelease(elem, cpu);
+    }
+
+    private void spinLockAcquire(int elem, int cpu) {
+        if (events.enabled()) {
+            events.accept(new FieldEvent.SpinLockAcquired(mapId, elem, cpu, spinLock.offset()));
+        }
+    }
+
+    private void spinLockRelease(int elem, int cpu) {
+        if (events.enabled()) {
+            events.accept(new FieldEvent.SpinLockReleased(mapId, elem, cpu, spinLock.offset()));
+        }
+    }
+
+    /** A user-space read of {@code elem}, copied under its spin lock when {@code flags} has BPF_F_LOCK. */
+    private byte[] copyValueOut(int elem, int cpu, long flags) {
+        boolean locked = (flags & BPF_F_LOCK) != 0 && spinLock != null;
+        if (locked) {
+            spinLockAcquire(elem, cpu);
+        }
+        byte[] v = copyValueOut(elem);
+        if (locked) {
+            spinLockRelease(elem, cpu);
+        }
+        return v;
     }
 
     private void zeroValueIn(int elem, int off, int len, int slot) {
@@ -392,7 +501,9 @@ public final class Htab implements HtabState {
 
     /** The value a syscall read returns: value_size bytes, or every CPU's rounded slot (bpf_percpu_hash_copy). */
     byte[] copyValueOut(int elem) {
-        return store.value(elem, 0, percpu ? valueStride : valueSize);
+        byte[] v = store.value(elem, 0, percpu ? valueStride : valueSize);
+        zeroSpecialFieldsOfUserCopy(v);
+        return v;
     }
 
     /** Size of a syscall value buffer: value_size, or P * round8(value_size) for per-CPU maps. */
@@ -569,6 +680,7 @@ public final class Htab implements HtabState {
             return Errno.ENOENT;
         }
         store.readValue(elem, 0, out, 0, userValueSize);
+        zeroSpecialFieldsOfUserCopy(out);
         return Errno.OK;
     }
 
@@ -582,6 +694,9 @@ public final class Htab implements HtabState {
             bpfLru.bpfLruNodeSetRef(elem);
         }
         store.readValue(elem, percpu ? cpu * roundedValueSize : 0, out, 0, valueSize);
+        if (specialStart.length != 0) {
+            zeroSpecialFields(out, 1, valueSize);
+        }
         return Errno.OK;
     }
 
@@ -591,6 +706,12 @@ public final class Htab implements HtabState {
         return elem < 0 ? null : copyValueOut(elem);
     }
 
+    /** Syscall lookup on {@code cpu} with the command's flags (BPF_F_LOCK: the copy is taken under the spin lock). */
+    public byte[] htabMapLookupElemSys(int cpu, byte[] key, long flags) {
+        int elem = htabMapLookupElem(key);
+        return elem < 0 ? null : copyValueOut(elem, cpu, flags);
+    }
+
     /** Syscall lookup into a caller buffer of {@link #userValueSize()} bytes: no allocation on a hit. */
     public Errno htabMapLookupElemSys(byte[] key, byte[] out) {
         int elem = htabMapLookupElem(key);
@@ -598,6 +719,7 @@ public final class Htab implements HtabState {
             return Errno.ENOENT;
         }
         store.readValue(elem, 0, out, 0, percpu ? valueStride : valueSize);
+        zeroSpecialFieldsOfUserCopy(out);
         return Errno.OK;
     }
 
@@ -627,6 +749,10 @@ public final class Htab implements HtabState {
     /** Copy the value_size bytes a program sees for {@code elem} on {@code cpu} into {@code out}. */
     void copyProgValue(int elem, int cpu, byte[] out) {
         store.readValue(elem, percpu ? cpu * roundedValueSize : 0, out, 0, valueSize);
+        if (specialStart.length != 0) {
+            // the verifier refuses direct access to special fields: a program can only see zeros there
+            zeroSpecialFields(out, 1, valueSize);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -667,7 +793,7 @@ public final class Htab implements HtabState {
                 return fail(ret, ret == Errno.EEXIST ? "key exists (BPF_NOEXIST)" : "key absent (BPF_EXIST)");
             }
             if (lOld >= 0) {
-                copyValueIn(lOld, 0, value, 0, valueSize, -1);
+                copyMapValueLocked(lOld, value, cpu);
                 return Errno.OK;
             }
         }
@@ -682,7 +808,7 @@ public final class Htab implements HtabState {
             return fail(ret, ret == Errno.EEXIST ? "key exists (BPF_NOEXIST)" : "key absent (BPF_EXIST)");
         }
         if (lOld >= 0 && (mapFlags & BPF_F_LOCK) != 0) {
-            copyValueIn(lOld, 0, value, 0, valueSize, -1);
+            copyMapValueLocked(lOld, value, cpu);
             htabUnlockBucket(b, cpu);
             return Errno.OK;
         }
@@ -913,7 +1039,7 @@ public final class Htab implements HtabState {
         int l = lookupElemRaw(b, hash, key);
         byte[] value = null;
         if (l >= 0) {
-            value = copyValueOut(l);
+            value = copyValueOut(l, cpu, flags);
             unlink(b, l);
         }
         htabUnlockBucket(b, cpu);
@@ -1020,7 +1146,7 @@ public final class Htab implements HtabState {
                 for (int l = buckets.head(b); !Buckets.isNulls(l); ) {
                     int nxt = store.next(l);
                     keys.add(store.key(l));
-                    values.add(copyValueOut(l));
+                    values.add(copyValueOut(l, cpu, elemFlags));
                     if (doDelete) {
                         unlink(b, l);
                         toFree[k] = l;

@@ -1,5 +1,10 @@
 package io.htablab.hashtab.htab;
 
+import io.htablab.hashtab.htab.fields.FieldKind;
+import io.htablab.hashtab.htab.fields.FieldRecord;
+import io.htablab.hashtab.htab.fields.MapBtf;
+import io.htablab.hashtab.htab.fields.SpecialField;
+
 /**
  * What BPF_MAP_CREATE decides for a hash-family map before it allocates anything: the creation
  * checks in the kernel's order (htab_map_alloc_check, then the sizing part of htab_map_alloc) and
@@ -19,7 +24,10 @@ package io.htablab.hashtab.htab;
 public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr attr, int possibleCpus,
                            long maxEntries, long nBuckets, long elemSize, long numEntries) {
 
-    /** The BPF_MAP_CREATE attribute a refusal is about, so tools can point at it. */
+    /**
+     * The BPF_MAP_CREATE attribute a refusal is about, so tools can point at it. A refusal of the key's or value's
+     * BTF type is about KEY_SIZE or VALUE_SIZE (the {@code __type(key/value, ...)} entry in C).
+     */
     public enum Field { TYPE, KEY_SIZE, VALUE_SIZE, MAX_ENTRIES, MAP_FLAGS, NUMA_NODE }
 
     /** Bytes of the element header before the key (struct htab_elem on 6.18 x86_64). */
@@ -58,6 +66,10 @@ public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr att
      */
     public static HtabGeometry compute(HtabAttr attr, int possibleCpus, int onlineNumaNodes,
                                        boolean capBpf, boolean capSysAdmin) {
+        HtabGeometry unloaded = btfLoadCheck(attr, possibleCpus);
+        if (unloaded != null) {
+            return unloaded;
+        }
         HtabGeometry bad = mapCreateCheck(attr, possibleCpus, onlineNumaNodes);
         if (bad != null) {
             return bad;
@@ -70,7 +82,88 @@ public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr att
             return fail(Errno.EPERM, Field.TYPE, "creating " + uapiName(attr.type()) + " needs CAP_BPF: the kernel returns EPERM",
                     attr, possibleCpus);
         }
-        return htabMapAllocSizing(attr, possibleCpus);
+        HtabGeometry sized = htabMapAllocSizing(attr, possibleCpus);
+        if (!sized.isOk()) {
+            return sized;
+        }
+        // map_create checks the BTF after the map is allocated (spec 2.2 step 13)
+        HtabGeometry btfBad = mapCheckBtf(attr, possibleCpus, capBpf);
+        return btfBad != null ? btfBad : sized;
+    }
+
+    /**
+     * BPF_BTF_LOAD, which comes before BPF_MAP_CREATE: types it refuses (btf_parse_struct_metas) never reach the map,
+     * and the create reports the load's errno.
+     */
+    private static HtabGeometry btfLoadCheck(HtabAttr attr, int possibleCpus) {
+        MapBtf btf = attr.btf();
+        if (btf == null || btf.loadError() == Errno.OK) {
+            return null;
+        }
+        return fail(btf.loadError(), Field.VALUE_SIZE, btf.loadReason() + ": BPF_BTF_LOAD returns "
+                + btf.loadError().name() + ", so the map cannot be created", attr, possibleCpus);
+    }
+
+    /**
+     * map_check_btf for the hash family, in the kernel's order: a key type is required (the hash maps have no
+     * map_check_btf callback that would allow none); key and value type sizes must equal key_size and value_size;
+     * a value with special fields needs CAP_BPF, no RDONLY_PROG/WRONLY_PROG, and only fields the map type allows
+     * (spec 11.1). A value whose fields the kernel could not parse is kept as a value without special fields.
+     */
+    static HtabGeometry mapCheckBtf(HtabAttr attr, int possibleCpus, boolean capBpf) {
+        MapBtf btf = attr.btf();
+        if (btf == null) {
+            return null;
+        }
+        if (!btf.hasKeyType()) {
+            return fail(Errno.EINVAL, Field.KEY_SIZE, "btf_value_type_id without btf_key_type_id: hash maps need a key"
+                    + " type, the kernel returns EINVAL", attr, possibleCpus);
+        }
+        if (btf.keyTypeSize() != attr.keySize()) {
+            return fail(Errno.EINVAL, Field.KEY_SIZE, "the key type " + btf.keyType() + " is " + sizeText(btf.keyTypeSize())
+                    + " but key_size is " + attr.keySize() + ": the kernel returns EINVAL", attr, possibleCpus);
+        }
+        if (btf.valueTypeSize() != attr.valueSize()) {
+            return fail(Errno.EINVAL, Field.VALUE_SIZE, "the value type " + btf.valueType() + " is "
+                    + sizeText(btf.valueTypeSize()) + " but value_size is " + attr.valueSize() + ": the kernel returns EINVAL",
+                    attr, possibleCpus);
+        }
+        FieldRecord rec = btf.record();
+        if (rec.isEmpty()) {
+            return null;
+        }
+        SpecialField first = rec.fields().get(0);
+        if (!capBpf) {
+            return fail(Errno.EPERM, Field.VALUE_SIZE, "special fields in a value (" + first.name() + ") need CAP_BPF:"
+                    + " the kernel returns EPERM", attr, possibleCpus);
+        }
+        int flags = attr.mapFlags();
+        if ((flags & (MapFlag.RDONLY_PROG.bit() | MapFlag.WRONLY_PROG.bit())) != 0) {
+            return fail(Errno.EACCES, Field.MAP_FLAGS, "a value with special fields (" + first.name() + ") cannot be"
+                    + " combined with BPF_F_RDONLY_PROG or BPF_F_WRONLY_PROG: the kernel returns EACCES", attr, possibleCpus);
+        }
+        for (SpecialField f : rec.fields()) {
+            if (!fieldAllowed(f.kind(), attr.type())) {
+                return fail(Errno.EOPNOTSUPP, Field.VALUE_SIZE, "struct " + f.kind().cName() + " (" + f.name()
+                        + ") is not allowed in a " + uapiName(attr.type()) + " value: the kernel returns EOPNOTSUPP",
+                        attr, possibleCpus);
+            }
+        }
+        return null;
+    }
+
+    /** Which special fields map_check_btf allows in a value of each hash-family map type (spec 11.1). */
+    public static boolean fieldAllowed(FieldKind kind, MapType type) {
+        return switch (kind) {
+            case SPIN_LOCK, RES_SPIN_LOCK -> type == MapType.HASH;
+            case TIMER, WORKQUEUE, TASK_WORK, LIST_HEAD, RB_ROOT -> type == MapType.HASH || type == MapType.LRU_HASH;
+            case KPTR_UNREF, KPTR_REF, KPTR_PERCPU, REFCOUNT -> true;
+            default -> false; // uptr: task storage only; graph nodes are never map-value fields
+        };
+    }
+
+    private static String sizeText(long size) {
+        return size < 0 ? "without a size" : size + " bytes";
     }
 
     /** The generic map_create checks that apply to the hash family (spec 2.2 steps 6-8). */

@@ -28,6 +28,7 @@ public final class Bpf {
     public static final int BPF_MAP_GET_NEXT_ID = 12;
     public static final int BPF_MAP_GET_FD_BY_ID = 14;
     public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
+    public static final int BPF_BTF_LOAD = 18;
     public static final int BPF_MAP_LOOKUP_AND_DELETE_ELEM = 21;
     public static final int BPF_MAP_LOOKUP_BATCH = 24;
     public static final int BPF_MAP_LOOKUP_AND_DELETE_BATCH = 25;
@@ -50,6 +51,8 @@ public final class Bpf {
     static final int GET_FD_BY_ID_ATTR_SIZE = 12;
     static final int PROG_LOAD_ATTR_SIZE = 72;
     static final int TEST_RUN_ATTR_SIZE = 80;
+    /** BPF_BTF_LOAD through btf_log_true_size. */
+    static final int BTF_LOAD_ATTR_SIZE = 32;
     /** The prefix of {@code struct bpf_map_info} the harness reads: type, id, key, value, max, flags, ... */
     static final int MAP_INFO_SIZE = 40;
     /** The kernel keeps 15 name bytes plus a NUL. */
@@ -151,6 +154,27 @@ public final class Bpf {
         return a;
     }
 
+    /** {@link #mapCreateAttr} plus btf_fd 48, btf_key_type_id 52, btf_value_type_id 56. */
+    public static Memory mapCreateAttr(int mapType, int keySize, int valueSize, int maxEntries, int mapFlags,
+                                       int numaNode, String mapName, int btfFd, int btfKeyTypeId, int btfValueTypeId) {
+        Memory a = mapCreateAttr(mapType, keySize, valueSize, maxEntries, mapFlags, numaNode, mapName);
+        a.setInt(48, btfFd);
+        a.setInt(52, btfKeyTypeId);
+        a.setInt(56, btfValueTypeId);
+        return a;
+    }
+
+    /** BPF_BTF_LOAD: btf 0, btf_log_buf 8, btf_size 16, btf_log_size 20, btf_log_level 24. */
+    public static Memory btfLoadAttr(Pointer btf, int btfSize, Pointer logBuf, int logSize, int logLevel) {
+        Memory a = zeroed(BTF_LOAD_ATTR_SIZE);
+        a.setLong(0, address(btf));
+        a.setLong(8, address(logBuf));
+        a.setInt(16, btfSize);
+        a.setInt(20, logSize);
+        a.setInt(24, logLevel);
+        return a;
+    }
+
     /** Element commands: map_fd 0, key 8, value/next_key 16, flags 24. */
     public static Memory elemAttr(int mapFd, Pointer key, Pointer value, long flags) {
         Memory a = zeroed(ELEM_ATTR_SIZE);
@@ -233,6 +257,28 @@ public final class Bpf {
     public long mapCreate(int mapType, int keySize, int valueSize, int maxEntries, int mapFlags, int numaNode,
                           String mapName) {
         return call(BPF_MAP_CREATE, mapCreateAttr(mapType, keySize, valueSize, maxEntries, mapFlags, numaNode, mapName));
+    }
+
+    /** BPF_MAP_CREATE with BTF type ids (btf_fd, btf_key_type_id, btf_value_type_id). */
+    public long mapCreate(int mapType, int keySize, int valueSize, int maxEntries, int mapFlags, int numaNode,
+                          String mapName, int btfFd, int btfKeyTypeId, int btfValueTypeId) {
+        return call(BPF_MAP_CREATE, mapCreateAttr(mapType, keySize, valueSize, maxEntries, mapFlags, numaNode, mapName,
+                btfFd, btfKeyTypeId, btfValueTypeId));
+    }
+
+    /**
+     * BPF_BTF_LOAD of {@code blob}: a BTF fd, or {@code -errno}. With a {@code logBuf} the kernel's BTF verifier writes
+     * its log there (level 1: on failure it says which type it refused and why); read it with {@link #logText}.
+     */
+    public long btfLoad(byte[] blob, Memory logBuf) {
+        Memory data = copyOf(blob);
+        return call(BPF_BTF_LOAD, btfLoadAttr(data, blob.length, logBuf, logBuf == null ? 0 : (int) logBuf.size(),
+                logBuf == null ? 0 : 1));
+    }
+
+    /** The NUL-terminated text a verifier log buffer holds. */
+    public static String logText(Memory logBuf) {
+        return logBuf == null ? "" : logBuf.getString(0, "US-ASCII").trim();
     }
 
     public long mapLookupElem(int fd, Pointer key, Pointer value, long flags) {

@@ -1,5 +1,6 @@
 package io.htablab.hashtab.kernel;
 
+import io.htablab.hashtab.cfront.btf.MapBtfs;
 import io.htablab.hashtab.htab.BatchResult;
 import io.htablab.hashtab.htab.KeyResult;
 import io.htablab.hashtab.htab.ValueResult;
@@ -75,6 +76,9 @@ public final class KernelBackend implements Backend {
         private final int userValueSize;
         private long fd;
         private long scratchFd = -1;
+        /** The BPF_BTF_LOAD descriptor of the key/value types, -1 without BTF; closed with the map. */
+        private long btfFd = -1;
+        private int btfValueTypeId;
         /** op -> program fd, or -errno when the verifier refused it (remembered: it would refuse again). */
         private final Map<HelperPrograms.Op, Long> programs = new EnumMap<>(HelperPrograms.Op.class);
 
@@ -112,6 +116,16 @@ public final class KernelBackend implements Backend {
             return (int) fd;
         }
 
+        /** The descriptor of the map's BTF (what programs that use the value type can pass as prog_btf_fd), -1 without. */
+        public int btfFd() {
+            return (int) btfFd;
+        }
+
+        /** btf_value_type_id, 0 without BTF. */
+        public int btfValueTypeId() {
+            return btfValueTypeId;
+        }
+
         /** Size of a user-space value buffer: per-CPU maps hold one 8-aligned slot per possible CPU. */
         public int userValueSize() {
             return userValueSize;
@@ -126,6 +140,8 @@ public final class KernelBackend implements Backend {
             scratchFd = -1;
             Bpf.closeFd(fd);
             fd = -1;
+            Bpf.closeFd(btfFd);
+            btfFd = -1;
         }
     }
 
@@ -337,6 +353,49 @@ public final class KernelBackend implements Backend {
         openMaps.add(m);
         Reference.reachabilityFence(this);
         return new Created(Errno.OK, m);
+    }
+
+    /**
+     * BPF_BTF_LOAD of the types (the verifier's log goes to the diagnostics when the kernel refuses them, and the
+     * create then reports the load's errno), then BPF_MAP_CREATE with btf_fd and the type ids. The BTF descriptor
+     * stays open with the map; every descriptor is closed on every failure.
+     */
+    @Override
+    public Created create(String name, HtabAttr attr, MapBtfs.Encoded btf) {
+        if (btf == null) {
+            return create(name, attr);
+        }
+        checkOpen();
+        Memory log = Bpf.zeroed(1 << 16);
+        long btfFd = bpf.btfLoad(btf.blob(), log);
+        if (btfFd < 0) {
+            diagnostics.accept("BPF_BTF_LOAD refused the types of map " + name + " (" + Errno.nameOf((int) -btfFd) + "): "
+                    + lastLine(Bpf.logText(log)));
+            return new Created(errno(-btfFd), null);
+        }
+        Memory a = Bpf.mapCreateAttr(attr.type().uapiValue(), (int) attr.keySize(), (int) attr.valueSize(),
+                (int) attr.maxEntries(), attr.mapFlags(), attr.numaNode(), name, (int) btfFd, btf.keyTypeId(),
+                btf.valueTypeId());
+        long fd = sys(Bpf.BPF_MAP_CREATE, a);
+        if (fd < 0) {
+            Bpf.closeFd(btfFd);
+            return new Created(errno(-fd), null);
+        }
+        Memory info = Bpf.zeroed(Bpf.MAP_INFO_SIZE);
+        long r = bpf.objGetInfoByFd((int) fd, info);
+        long max = r < 0 ? attr.maxEntries() : Integer.toUnsignedLong(info.getInt(16));
+        KernelMap m = new KernelMap(name, fd, attr.type(), (int) attr.keySize(), (int) attr.valueSize(), max,
+                cpuIds.size());
+        m.btfFd = btfFd;
+        m.btfValueTypeId = btf.valueTypeId();
+        openMaps.add(m);
+        Reference.reachabilityFence(this);
+        return new Created(Errno.OK, m);
+    }
+
+    private static String lastLine(String log) {
+        String[] lines = log.split("\n");
+        return lines.length == 0 ? "" : lines[lines.length - 1];
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.htablab.hashtab.scenario;
 
+import io.htablab.hashtab.cfront.btf.MapBtfs;
 import io.htablab.hashtab.htab.BatchResult;
 import io.htablab.hashtab.htab.Errno;
 import io.htablab.hashtab.htab.HtabAttr;
@@ -57,6 +58,15 @@ public interface Backend extends AutoCloseable {
     Errno selectCpu(int cpu);
 
     Created create(String name, HtabAttr attr);
+
+    /**
+     * BPF_MAP_CREATE of a map whose key and value have BTF: {@code btf.blob()} is what BPF_BTF_LOAD receives and
+     * {@code attr.btf()} what the engine learns from it ({@code btf_key_type_id}/{@code btf_value_type_id} are in
+     * {@code btf}). A backend that models BTF only through {@code attr.btf()} (the engine) needs nothing else.
+     */
+    default Created create(String name, HtabAttr attr, MapBtfs.Encoded btf) {
+        return create(name, attr);
+    }
 
     /** Releases a map (a re-created name, or the end of the run). */
     void close(MapHandle map);

@@ -26,6 +26,35 @@ public enum FieldKind {
         this.cName = cName;
     }
 
+    /** btf_field_type_size: the bytes the kernel's own struct (or a kptr) occupies. */
+    public int size() {
+        return switch (this) {
+            case SPIN_LOCK, RES_SPIN_LOCK, REFCOUNT -> 4;
+            case TIMER, WORKQUEUE, LIST_HEAD, RB_ROOT -> 16;
+            case TASK_WORK, KPTR_UNREF, KPTR_REF, KPTR_PERCPU, UPTR -> 8;
+            case LIST_NODE -> 24;
+            case RB_NODE -> 32;
+        };
+    }
+
+    /** btf_field_type_align: a field at an offset that is not a multiple of this is not recognised. */
+    public int align() {
+        return switch (this) {
+            case SPIN_LOCK, RES_SPIN_LOCK, REFCOUNT -> 4;
+            default -> 8;
+        };
+    }
+
+    /** Kptrs and uptrs are found by a type tag on a pointer, the others by their struct's name. */
+    public boolean isKptr() {
+        return this == KPTR_UNREF || this == KPTR_REF || this == KPTR_PERCPU || this == UPTR;
+    }
+
+    /** A struct of this kind may appear at most once per struct level (bpf_spin_lock, bpf_timer, ...). */
+    public boolean isUnique() {
+        return this == SPIN_LOCK || this == RES_SPIN_LOCK || this == TIMER || this == WORKQUEUE || this == TASK_WORK;
+    }
+
     /** The struct tag ({@code bpf_timer}) or, for kptrs and uptrs, the BTF type tag that marks the field. */
     public String cName() {
         return cName;

@@ -24,6 +24,30 @@ public record FieldRecord(List<SpecialField> fields) {
         return first(kind) != null;
     }
 
+    /**
+     * The spin lock BPF_F_LOCK takes (btf_record.spin_lock_off): a classic {@code bpf_spin_lock}; when nested structs
+     * hold several, the kernel keeps the last one it found, which is the one at the highest offset. Null when none.
+     */
+    public SpecialField spinLock() {
+        SpecialField last = null;
+        for (SpecialField f : fields) {
+            if (f.kind() == FieldKind.SPIN_LOCK) {
+                last = f;
+            }
+        }
+        return last;
+    }
+
+    /** Whether byte {@code off} of the value lies inside a special field. */
+    public boolean covers(int off) {
+        for (SpecialField f : fields) {
+            if (off >= f.offset() && off < f.offset() + f.size()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The first field of {@code kind} by offset, or null. */
     public SpecialField first(FieldKind kind) {
         for (SpecialField f : fields) {
