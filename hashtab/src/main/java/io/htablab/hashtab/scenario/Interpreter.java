@@ -42,6 +42,18 @@ public final class Interpreter implements AutoCloseable {
         return maps.get(name);
     }
 
+    /**
+     * Binds {@code name} to a map created outside a statement (tests that build a BTF-typed map by hand); a map
+     * bound to the name before is released.
+     */
+    public void adopt(String name, Backend.MapHandle map) {
+        Backend.MapHandle old = maps.put(name, map);
+        if (old != null && old != map) {
+            backend.close(old);
+        }
+        closed.remove(name);
+    }
+
     /** Names of the maps currently defined. */
     public java.util.Set<String> mapNames() {
         return java.util.Collections.unmodifiableSet(maps.keySet());

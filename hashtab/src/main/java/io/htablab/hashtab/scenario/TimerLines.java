@@ -44,7 +44,8 @@ final class TimerLines {
         } else if (st instanceof Statement.TimerSetCallback s) {
             Backend.MapHandle m = in.get(s.map());
             byte[] k = key(m, s.map(), s.keySource(), s.key());
-            out.accept(line(b.timerSetCallback(m, k, s.field(), callback(m, s.map(), s.action(), true))));
+            Backend.Callback cb = callback(m, s.map(), s.action(), true);
+            out.accept(namesClosedMap(s.map(), s.action()) ? "error EBADF" : line(b.timerSetCallback(m, k, s.field(), cb)));
         } else if (st instanceof Statement.TimerStart s) {
             Backend.MapHandle m = in.get(s.map());
             out.accept(line(b.timerStart(m, key(m, s.map(), s.keySource(), s.key()), s.field(), s.nsecs(),
@@ -58,7 +59,9 @@ final class TimerLines {
         } else if (st instanceof Statement.WqSetCallback s) {
             Backend.MapHandle m = in.get(s.map());
             byte[] k = key(m, s.map(), s.keySource(), s.key());
-            out.accept(line(b.wqSetCallback(m, k, s.field(), callback(m, s.map(), s.action(), false), s.flags())));
+            Backend.Callback cb = callback(m, s.map(), s.action(), false);
+            out.accept(namesClosedMap(s.map(), s.action()) ? "error EBADF"
+                    : line(b.wqSetCallback(m, k, s.field(), cb, s.flags())));
         } else if (st instanceof Statement.WqStart s) {
             Backend.MapHandle m = in.get(s.map());
             out.accept(line(b.wqStart(m, key(m, s.map(), s.keySource(), s.key()), s.field(), s.flags())));
@@ -75,6 +78,32 @@ final class TimerLines {
         } else {
             throw new IllegalStateException("not a timer statement: " + st.keyword());
         }
+    }
+
+    /**
+     * Whether the set-callback program could not be loaded because its callback names a map whose descriptor
+     * is closed (EBADF). When the own map is closed the kernel harness uses a program without that callback.
+     */
+    private boolean namesClosedMap(String own, String action) {
+        if (in.closedMaps().contains(own)) {
+            return false;
+        }
+        for (Statement.ActionOp op : in.actions().get(action).ops()) {
+            String target = null;
+            if (op instanceof Statement.ActionOp.Count c) {
+                target = c.map();
+            } else if (op instanceof Statement.ActionOp.Update u) {
+                target = u.map();
+            } else if (op instanceof Statement.ActionOp.Delete d) {
+                target = d.map();
+            } else if (op instanceof Statement.ActionOp.Cancel c) {
+                target = c.map();
+            }
+            if (target != null && in.closedMaps().contains(target)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] key(Backend.MapHandle m, String name, String source, byte[] key) throws ScenarioException {
