@@ -89,6 +89,8 @@ public final class KernelBackend implements Backend {
         private final Map<String, Integer> timerClocks = new java.util.HashMap<>();
         /** A close statement closed the descriptor; the programs (and so the map) live on. */
         private boolean fdClosed;
+        /** The programs statements after a close may need are loaded. */
+        private boolean preloaded;
 
         KernelMap(String name, long fd, MapType type, int keySize, int valueSize, long maxEntries, int cpus) {
             this.name = name;
@@ -721,7 +723,7 @@ public final class KernelBackend implements Backend {
      * of the interval have run their callbacks (softirq) and started work items have run (kworker) before the next
      * statement looks. Scenarios keep deadlines well away (10 ms) from the end of an advance.
      */
-    static final long SETTLE_NS = 5_000_000;
+    static final long SETTLE_NS = 20_000_000;
 
     /** Real CLOCK_MONOTONIC time of virtual time 0, fixed at the first timer or clock statement. */
     private long anchorNs = Long.MIN_VALUE;
@@ -740,6 +742,7 @@ public final class KernelBackend implements Backend {
     public io.htablab.hashtab.htab.fields.HelperResult timerInit(MapHandle map, byte[] key, String field, long flags)
             throws io.htablab.hashtab.scenario.ScenarioException {
         KernelMap m = live(map);
+        preloadTimerPrograms(m);
         var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.TIMER, field);
         anchor();
         var r = runTimer(m, TimerPrograms.Op.TIMER_INIT, f, key, flags, 0, null);
@@ -753,6 +756,7 @@ public final class KernelBackend implements Backend {
     public io.htablab.hashtab.htab.fields.HelperResult timerSetCallback(MapHandle map, byte[] key, String field,
             Callback callback) throws io.htablab.hashtab.scenario.ScenarioException {
         KernelMap m = live(map);
+        preloadTimerPrograms(m);
         var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.TIMER, field);
         return runTimer(m, TimerPrograms.Op.TIMER_SET_CALLBACK, f, key, 0, 0, callback);
     }
@@ -761,12 +765,14 @@ public final class KernelBackend implements Backend {
     public io.htablab.hashtab.htab.fields.HelperResult timerStart(MapHandle map, byte[] key, String field, long nsecs,
             long flags) throws io.htablab.hashtab.scenario.ScenarioException {
         KernelMap m = live(map);
+        preloadTimerPrograms(m);
         var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.TIMER, field);
         long ns = nsecs;
         if ((flags & io.htablab.hashtab.htab.fields.AsyncFields.BPF_F_TIMER_ABS) != 0) {
             // virtual time v is real time anchor + v on CLOCK_MONOTONIC; on the timer's own clock the same instant
             Integer clock = m.timerClocks.get(io.htablab.hashtab.scenario.Bytes.hex(key) + "@" + f.offset());
-            int clk = clock == null ? 1 : clock;
+            // a REALTIME bpf_timer runs on CLOCK_MONOTONIC (ClockId.timerBase)
+            int clk = clock == null || clock == 0 ? 1 : clock;
             long mono = Bpf.clockGettime(1);
             long own = Bpf.clockGettime(clk);
             ns = own - (mono - anchor()) + nsecs;
@@ -778,6 +784,7 @@ public final class KernelBackend implements Backend {
     public io.htablab.hashtab.htab.fields.HelperResult timerCancel(MapHandle map, byte[] key, String field)
             throws io.htablab.hashtab.scenario.ScenarioException {
         KernelMap m = live(map);
+        preloadTimerPrograms(m);
         var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.TIMER, field);
         return runTimer(m, TimerPrograms.Op.TIMER_CANCEL, f, key, 0, 0, null);
     }
@@ -786,6 +793,7 @@ public final class KernelBackend implements Backend {
     public io.htablab.hashtab.htab.fields.HelperResult wqInit(MapHandle map, byte[] key, String field, long flags)
             throws io.htablab.hashtab.scenario.ScenarioException {
         KernelMap m = live(map);
+        preloadTimerPrograms(m);
         var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.WORKQUEUE, field);
         anchor();
         return runTimer(m, TimerPrograms.Op.WQ_INIT, f, key, flags, 0, null);
@@ -795,6 +803,7 @@ public final class KernelBackend implements Backend {
     public io.htablab.hashtab.htab.fields.HelperResult wqSetCallback(MapHandle map, byte[] key, String field,
             Callback callback, long flags) throws io.htablab.hashtab.scenario.ScenarioException {
         KernelMap m = live(map);
+        preloadTimerPrograms(m);
         var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.WORKQUEUE, field);
         return runTimer(m, TimerPrograms.Op.WQ_SET_CALLBACK, f, key, flags, 0, callback);
     }
@@ -803,6 +812,7 @@ public final class KernelBackend implements Backend {
     public io.htablab.hashtab.htab.fields.HelperResult wqStart(MapHandle map, byte[] key, String field, long flags)
             throws io.htablab.hashtab.scenario.ScenarioException {
         KernelMap m = live(map);
+        preloadTimerPrograms(m);
         var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.WORKQUEUE, field);
         return runTimer(m, TimerPrograms.Op.WQ_START, f, key, flags, 0, null);
     }
@@ -839,6 +849,25 @@ public final class KernelBackend implements Backend {
         if (m.fdClosed) {
             return Errno.EBADF;
         }
+        preloadTimerPrograms(m);
+        Bpf.closeFd(m.fd);
+        m.fd = -1;
+        m.fdClosed = true;
+        return Errno.OK;
+    }
+
+    private static final String CLOSED = "<closed>";
+
+    /**
+     * Loads, once per map and before the first timer statement runs, every program a later statement may need
+     * once the descriptor is closed (loading needs it). Doing it here, not in close, keeps the loads out of the
+     * time between arming a timer and looking at its effect.
+     */
+    private void preloadTimerPrograms(KernelMap m) {
+        if (m.preloaded || m.fd < 0) {
+            return;
+        }
+        m.preloaded = true;
         for (HelperPrograms.Op op : HelperPrograms.Op.values()) {
             program(m, op);
         }
@@ -851,16 +880,10 @@ public final class KernelBackend implements Backend {
                 if (op.isKfunc() != !timer) {
                     continue;
                 }
-                timerProgram(m, op, f.offset(), op.hasCallback() ? List.of() : null, CLOSED);
+                timerProgram(m, op, f.offset(), op.hasCallback() ? List.of() : null, op.hasCallback() ? CLOSED : "");
             }
         }
-        Bpf.closeFd(m.fd);
-        m.fd = -1;
-        m.fdClosed = true;
-        return Errno.OK;
     }
-
-    private static final String CLOSED = "<closed>";
 
     private io.htablab.hashtab.htab.fields.SpecialField asyncField(KernelMap m,
             io.htablab.hashtab.htab.fields.FieldKind kind, String name)

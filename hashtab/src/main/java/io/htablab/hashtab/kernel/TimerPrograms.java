@@ -85,7 +85,6 @@ final class TimerPrograms {
     static Program build(Op op, int mapFd, int scratchFd, int keySize, int fieldOffset, int kfuncId,
                          List<CbOp> callback) {
         int nsecsOff = HelperPrograms.valueOffset(keySize);
-        BpfAssembler call = new BpfAssembler().movReg(R1, R0).addImm(R1, fieldOffset);
         BpfAssembler cb = op.hasCallback() ? callbackBody(callback, fieldOffset) : null;
         // the main program's length decides where the callback starts; ldFunc needs it, so build twice
         BpfAssembler main = mainProgram(op, mapFd, scratchFd, fieldOffset, nsecsOff, kfuncId, 0);
@@ -151,7 +150,10 @@ final class TimerPrograms {
                 c.ldMapFd(R1, n.mapFd()).movReg(R2, FP).addImm(R2, k)
                         .call(HelperPrograms.BPF_FUNC_MAP_LOOKUP_ELEM)
                         .jeqImm(R0, 0, 2)
-                        .movImm(R1, 1).atomicAdd64(R0, R1, 0);
+                        .movImm(R1, 1).atomicAdd64(R0, R1, 0)
+                        // a join point that does not use r0: without it the live kernel (6.18.44) silently
+                        // skipped every later map operation of the callback and the count itself
+                        .movImm(R0, 0);
             } else if (op instanceof CbOp.Update u) {
                 int k = u.mapFd() < 0 ? 0 : keyOnStack(c, u.key(), 0);
                 int v = bytesOnStack(c, u.value(), u.mapFd() < 0 ? -8 : k);
@@ -171,7 +173,8 @@ final class TimerPrograms {
                 c.ldMapFd(R1, x.mapFd()).movReg(R2, FP).addImm(R2, k)
                         .call(HelperPrograms.BPF_FUNC_MAP_LOOKUP_ELEM)
                         .jeqImm(R0, 0, 2)
-                        .ldx(8, R1, FP, -8).stx(8, R0, R1, 0);
+                        .ldx(8, R1, FP, -8).stx(8, R0, R1, 0)
+                        .movImm(R0, 0);
             }
         }
         return c.movImm(R0, 0).exit();
