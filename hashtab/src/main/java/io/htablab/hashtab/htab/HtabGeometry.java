@@ -97,8 +97,13 @@ public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr att
      */
     private static HtabGeometry btfLoadCheck(HtabAttr attr, int possibleCpus) {
         MapBtf btf = attr.btf();
-        if (btf == null || btf.loadError() == Errno.OK) {
+        if (btf == null) {
             return null;
+        }
+        if (btf.loadError() == Errno.OK) {
+            // map_create's first checks: a key type id without a value type id is EINVAL (spec 2.2 step 4)
+            return btf.valueType() == null ? fail(Errno.EINVAL, Field.VALUE_SIZE, "btf_key_type_id without"
+                    + " btf_value_type_id: the kernel returns EINVAL", attr, possibleCpus) : null;
         }
         return fail(btf.loadError(), Field.VALUE_SIZE, btf.loadReason() + ": BPF_BTF_LOAD returns "
                 + btf.loadError().name() + ", so the map cannot be created", attr, possibleCpus);

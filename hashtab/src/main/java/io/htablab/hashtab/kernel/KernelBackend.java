@@ -2,6 +2,7 @@ package io.htablab.hashtab.kernel;
 
 import io.htablab.hashtab.cfront.btf.MapBtfs;
 import io.htablab.hashtab.htab.BatchResult;
+import io.htablab.hashtab.htab.fields.FieldRecord;
 import io.htablab.hashtab.htab.KeyResult;
 import io.htablab.hashtab.htab.ValueResult;
 import com.sun.jna.Memory;
@@ -79,10 +80,10 @@ public final class KernelBackend implements Backend {
         /** The BPF_BTF_LOAD descriptor of the key/value types, -1 without BTF; closed with the map. */
         private long btfFd = -1;
         private int btfValueTypeId;
+        /** The value's special fields: the lookup program copies around them. */
+        private FieldRecord record = FieldRecord.EMPTY;
         /** op -> program fd, or -errno when the verifier refused it (remembered: it would refuse again). */
         private final Map<HelperPrograms.Op, Long> programs = new EnumMap<>(HelperPrograms.Op.class);
-        /** The value's special fields (timers, wqs), from its BTF; empty without. */
-        private io.htablab.hashtab.htab.fields.FieldRecord record = io.htablab.hashtab.htab.fields.FieldRecord.EMPTY;
         /** Timer/wq programs by shape (op, field, callback): fd, or -errno when refused. */
         private final Map<String, Long> timerPrograms = new java.util.HashMap<>();
         /** The clock each timer was initialised with (for absolute starts), by key hex and field offset. */
@@ -402,7 +403,7 @@ public final class KernelBackend implements Backend {
                 cpuIds.size());
         m.btfFd = btfFd;
         m.btfValueTypeId = btf.valueTypeId();
-        m.record = btf.mapBtf().record();
+        m.record = attr.record();
         openMaps.add(m);
         Reference.reachabilityFence(this);
         return new Created(Errno.OK, m);
@@ -604,7 +605,7 @@ public final class KernelBackend implements Backend {
         if (sfd < 0) {
             return sfd;
         }
-        BpfAssembler p = HelperPrograms.build(op, m.fd(), (int) sfd, m.keySize, m.valueSize);
+        BpfAssembler p = HelperPrograms.build(op, m.fd(), (int) sfd, m.keySize, m.valueSize, m.record);
         long fd;
         if (p == null) {
             diagnostics.accept("value_size " + m.valueSize + " is too large for the lookup program of map " + m.name);
@@ -738,6 +739,18 @@ public final class KernelBackend implements Backend {
         return anchorNs;
     }
 
+    /**
+     * Before arming: if the statements since the last advance (program loads under load can take tens of ms) have
+     * run past the real time that stands for the current virtual time, that time is now. Otherwise a timer armed
+     * late would fire late against the schedule of the following advances.
+     */
+    private void rebase() {
+        long late = System.nanoTime() - (anchor() + virtualNs);
+        if (late > 0) {
+            anchorNs += late;
+        }
+    }
+
     @Override
     public io.htablab.hashtab.htab.fields.HelperResult timerInit(MapHandle map, byte[] key, String field, long flags)
             throws io.htablab.hashtab.scenario.ScenarioException {
@@ -768,6 +781,7 @@ public final class KernelBackend implements Backend {
         preloadTimerPrograms(m);
         var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.TIMER, field);
         long ns = nsecs;
+        rebase();
         if ((flags & io.htablab.hashtab.htab.fields.AsyncFields.BPF_F_TIMER_ABS) != 0) {
             // virtual time v is real time anchor + v on CLOCK_MONOTONIC; on the timer's own clock the same instant
             Integer clock = m.timerClocks.get(io.htablab.hashtab.scenario.Bytes.hex(key) + "@" + f.offset());
@@ -814,6 +828,7 @@ public final class KernelBackend implements Backend {
         KernelMap m = live(map);
         preloadTimerPrograms(m);
         var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.WORKQUEUE, field);
+        rebase();
         return runTimer(m, TimerPrograms.Op.WQ_START, f, key, flags, 0, null);
     }
 

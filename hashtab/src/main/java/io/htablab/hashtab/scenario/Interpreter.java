@@ -1,6 +1,12 @@
 package io.htablab.hashtab.scenario;
 
+import io.htablab.hashtab.cfront.CType;
+import io.htablab.hashtab.cfront.btf.MapBtfs;
 import io.htablab.hashtab.htab.BatchResult;
+import io.htablab.hashtab.htab.HtabAttr;
+import io.htablab.hashtab.htab.fields.FieldRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.htablab.hashtab.htab.KeyResult;
 import io.htablab.hashtab.htab.ValueResult;
 import io.htablab.hashtab.htab.Errno;
@@ -28,6 +34,13 @@ public final class Interpreter implements AutoCloseable {
     private final Map<String, Statement.Action> actions = new HashMap<>();
     /** Maps whose descriptor a {@code close} statement closed: syscall statements on them print EBADF. */
     private final java.util.Set<String> closed = new java.util.HashSet<>();
+    /** The scenario's C translation unit (ctype, cinclude). */
+    private final ScenarioTypes types = new ScenarioTypes();
+    /** Maps created with BTF: their key and value C types, for keys and values written field by field. */
+    private final Map<String, TypedMap> typed = new HashMap<>();
+
+    private record TypedMap(CType key, CType value, FieldRecord record) {
+    }
 
     public Interpreter(Backend backend) {
         this.backend = backend;
@@ -67,6 +80,14 @@ public final class Interpreter implements AutoCloseable {
      */
     public void run(List<ScriptLine> script, String fileName, Consumer<String> out, Consumer<String> err)
             throws CpusMismatchException {
+        try {
+            Path p = Path.of(fileName);
+            if (Files.isRegularFile(p)) {
+                types.setBaseDirectory(p.toAbsolutePath().getParent());
+            }
+        } catch (RuntimeException notAPath) {
+            // "-" or a label: cinclude paths are relative to the working directory
+        }
         for (ScriptLine line : script) {
             String where = fileName + ":" + line.lineNumber();
             if (!line.isValid()) {
@@ -92,6 +113,11 @@ public final class Interpreter implements AutoCloseable {
         return lines;
     }
 
+    /** Directories {@code cinclude} searches after the scenario's own directory. */
+    public void setIncludePaths(List<Path> paths) {
+        types.setIncludePaths(paths);
+    }
+
     /** Runs one statement, writing its output lines to {@code out}. */
     public void execute(Statement statement, Consumer<String> out) throws ScenarioException, CpusMismatchException {
         if (TimerLines.isTimerStatement(statement)) {
@@ -114,52 +140,79 @@ public final class Interpreter implements AutoCloseable {
             out.accept(result(backend.selectCpu((int) s.cpu())));
         } else if (statement instanceof Statement.Create s) {
             Backend.MapHandle old = maps.remove(s.map());
+            typed.remove(s.map());
             if (old != null) {
                 backend.close(old);
             }
             closed.remove(s.map());
-            Backend.Created created = backend.create(s.map(), s.attr());
+            Backend.Created created;
+            TypedMap t = null;
+            if (s.hasBtf()) {
+                CType kt = s.btfKey() == null ? null : types.resolve(s.btfKey());
+                CType vt = s.btfValue() == null ? null : types.resolve(s.btfValue());
+                if (!s.keyGiven() && kt == null || !s.valueGiven() && vt == null) {
+                    throw new ScenarioException("create: " + (kt == null ? "key=" : "value=") + " is needed without btf_"
+                            + (kt == null ? "key=" : "value="));
+                }
+                MapBtfs.Encoded btf = MapBtfs.encode(kt, vt);
+                HtabAttr a = s.attr();
+                a = new HtabAttr(a.type(), s.keyGiven() ? a.keySize() : kt.size(), s.valueGiven() ? a.valueSize() : vt.size(),
+                        a.maxEntries(), a.mapFlags(), a.numaNode(), btf.mapBtf());
+                created = backend.create(s.map(), a, btf);
+                t = new TypedMap(kt, vt, btf.mapBtf().record());
+            } else {
+                created = backend.create(s.map(), s.attr());
+            }
             if (created.errno().isOk()) {
                 maps.put(s.map(), created.map());
+                if (t != null) {
+                    typed.put(s.map(), t);
+                }
             }
             out.accept(result(created.errno()));
+        } else if (statement instanceof Statement.Ctype s) {
+            types.addCode(s.code());
+            out.accept("ok");
+        } else if (statement instanceof Statement.Cinclude s) {
+            types.include(s.path());
+            out.accept("ok");
         } else if (statement instanceof Statement.Update s) {
             Backend.MapHandle m = get(s.map());
-            out.accept(result(backend.update(m, key(m, s.map(), s.keySource(), s.key()), userValue(m, s.map(), s.value()), s.flags())));
+            out.accept(result(backend.update(m, key(s.map(), m, s.keySource(), s.key()), userValue(m, s.map(), s.value()), s.flags())));
         } else if (statement instanceof Statement.Lookup s) {
             Backend.MapHandle m = get(s.map());
-            out.accept(valueLine(m, backend.lookup(m, key(m, s.map(), s.keySource(), s.key()), s.flags())));
+            out.accept(valueLine(m, backend.lookup(m, key(s.map(), m, s.keySource(), s.key()), s.flags())));
         } else if (statement instanceof Statement.Delete s) {
             Backend.MapHandle m = get(s.map());
-            out.accept(result(backend.delete(m, key(m, s.map(), s.keySource(), s.key()))));
+            out.accept(result(backend.delete(m, key(s.map(), m, s.keySource(), s.key()))));
         } else if (statement instanceof Statement.LookupAndDelete s) {
             Backend.MapHandle m = get(s.map());
-            out.accept(valueLine(m, backend.lookupAndDelete(m, key(m, s.map(), s.keySource(), s.key()), 0)));
+            out.accept(valueLine(m, backend.lookupAndDelete(m, key(s.map(), m, s.keySource(), s.key()), s.flags())));
         } else if (statement instanceof Statement.NextKey s) {
             Backend.MapHandle m = get(s.map());
-            byte[] k = s.key() == null ? null : key(m, s.map(), s.keySource(), s.key());
+            byte[] k = s.keySource() == null ? null : key(s.map(), m, s.keySource(), s.key());
             KeyResult r = backend.getNextKey(m, k);
             out.accept(r.errno().isOk() ? "key " + Bytes.hex(r.key()) : result(r.errno()));
         } else if (statement instanceof Statement.ProgLookup s) {
             Backend.MapHandle m = get(s.map());
-            ValueResult r = backend.progLookup(m, key(m, s.map(), s.keySource(), s.key()));
+            ValueResult r = backend.progLookup(m, key(s.map(), m, s.keySource(), s.key()));
             out.accept(r.errno().isOk() ? "value " + Bytes.hex(r.value(), 0, m.valueSize()) : result(r.errno()));
         } else if (statement instanceof Statement.ProgUpdate s) {
             Backend.MapHandle m = get(s.map());
-            byte[] k = key(m, s.map(), s.keySource(), s.key());
+            byte[] k = key(s.map(), m, s.keySource(), s.key());
             out.accept(result(backend.progUpdate(m, k, programValue(m, s.map(), s.value()), s.flags())));
         } else if (statement instanceof Statement.ProgDelete s) {
             Backend.MapHandle m = get(s.map());
-            out.accept(result(backend.progDelete(m, key(m, s.map(), s.keySource(), s.key()))));
+            out.accept(result(backend.progDelete(m, key(s.map(), m, s.keySource(), s.key()))));
         } else if (statement instanceof Statement.LookupBatch s) {
             Backend.MapHandle m = get(s.map());
-            out.accept(batchLine(m, backend.lookupBatch(m, s.andDelete(), s.cursor(), s.count(), 0)));
+            out.accept(batchLine(m, backend.lookupBatch(m, s.andDelete(), s.cursor(), s.count(), s.elemFlags())));
         } else if (statement instanceof Statement.UpdateBatch s) {
             Backend.MapHandle m = get(s.map());
             List<byte[]> keys = new ArrayList<>();
             List<byte[]> values = new ArrayList<>();
             for (Statement.KeyValueText item : s.items()) {
-                keys.add(key(m, s.map(), item.keySource(), item.key()));
+                keys.add(key(s.map(), m, item.keySource(), item.key()));
                 values.add(userValue(m, s.map(), item.value()));
             }
             out.accept(batchLine(m, backend.updateBatch(m, keys, values, s.elemFlags())));
@@ -167,7 +220,7 @@ public final class Interpreter implements AutoCloseable {
             Backend.MapHandle m = get(s.map());
             List<byte[]> keys = new ArrayList<>();
             for (Statement.KeyText k : s.keys()) {
-                keys.add(key(m, s.map(), k.source(), k.key()));
+                keys.add(key(s.map(), m, k.source(), k.key()));
             }
             out.accept(batchLine(m, backend.deleteBatch(m, keys, 0)));
         } else if (statement instanceof Statement.Dump s) {
@@ -180,7 +233,7 @@ public final class Interpreter implements AutoCloseable {
                     : result(r.errno()));
         } else if (statement instanceof Statement.ReaderBegin s) {
             Backend.MapHandle m = get(s.map());
-            readers.put(s.reader(), backend.beginReader(m, key(m, s.map(), s.keySource(), s.key())));
+            readers.put(s.reader(), backend.beginReader(m, key(s.map(), m, s.keySource(), s.key())));
             out.accept("ok");
         } else if (statement instanceof Statement.ReaderStep s) {
             Backend.Reader r = readers.get(s.reader());
@@ -335,7 +388,15 @@ public final class Interpreter implements AutoCloseable {
         return m;
     }
 
-    static byte[] key(Backend.MapHandle m, String name, String source, byte[] key) throws ScenarioException {
+    byte[] key(String name, Backend.MapHandle m, String source, byte[] key) throws ScenarioException {
+        if (key == null) {
+            TypedMap t = typed.get(name);
+            if (t == null || t.key() == null) {
+                throw new ScenarioException("key '" + source + "' is written field by field, but map " + name
+                        + " has no BTF key type (create it with btf_key=TYPE, or write the key as bytes)");
+            }
+            key = FieldValues.encode(t.key(), source, FieldRecord.EMPTY);
+        }
         if (key.length != m.keySize()) {
             throw new ScenarioException("key '" + source + "' has " + key.length + " bytes, map " + name
                     + " has key_size " + m.keySize());
@@ -344,7 +405,26 @@ public final class Interpreter implements AutoCloseable {
     }
 
     /** Builds the syscall buffer: the value, or for per-CPU maps one zero-padded slot per possible CPU. */
+    /** The value's parts with field-by-field ones encoded by the map's BTF value type. */
+    private Statement.ValueText encoded(String name, Statement.ValueText value) throws ScenarioException {
+        if (value.texts() == null) {
+            return value;
+        }
+        TypedMap t = typed.get(name);
+        if (t == null || t.value() == null) {
+            throw new ScenarioException("value '" + value.source() + "' is written field by field, but map " + name
+                    + " has no BTF value type (create it with btf_value=TYPE, or write the value as bytes)");
+        }
+        List<byte[]> parts = new ArrayList<>();
+        for (int i = 0; i < value.parts().size(); i++) {
+            byte[] p = value.parts().get(i);
+            parts.add(p != null ? p : FieldValues.encode(t.value(), value.texts().get(i), t.record()));
+        }
+        return new Statement.ValueText(value.source(), parts);
+    }
+
     private byte[] userValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
+        value = encoded(name, value);
         for (byte[] part : value.parts()) {
             checkValueLength(m, name, value.source(), part);
         }
@@ -368,7 +448,8 @@ public final class Interpreter implements AutoCloseable {
         return buffer;
     }
 
-    static byte[] programValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
+    byte[] programValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
+        value = encoded(name, value);
         if (value.parts().size() != 1) {
             throw new ScenarioException("a program writes one value; no '|' allowed");
         }

@@ -21,8 +21,15 @@ public sealed interface Statement {
         return false;
     }
 
-    /** A user-space value: one part, or one part per possible CPU joined with '|'. */
-    record ValueText(String source, List<byte[]> parts) {
+    /**
+     * A user-space value: one part, or one part per possible CPU joined with '|'. A part written field by field
+     * ({@code {.a=1}}) is null in {@code parts}: its bytes depend on the map's BTF value type, so the interpreter
+     * encodes it from {@code texts} when the statement runs.
+     */
+    record ValueText(String source, List<byte[]> parts, List<String> texts) {
+        public ValueText(String source, List<byte[]> parts) {
+            this(source, parts, null);
+        }
     }
 
     record Cpus(int count) implements Statement {
@@ -37,9 +44,38 @@ public sealed interface Statement {
         }
     }
 
-    record Create(String map, HtabAttr attr) implements Statement {
+    /**
+     * {@code create}; with the extension's {@code btf_key=}/{@code btf_value=} the C type names (spaces as ':'), and
+     * whether {@code key=}/{@code value=} were written (when not, they default to the types' sizes and
+     * {@code attr} holds 0 there until the statement runs).
+     */
+    record Create(String map, HtabAttr attr, String btfKey, String btfValue, boolean keyGiven, boolean valueGiven)
+            implements Statement {
+        public Create(String map, HtabAttr attr) {
+            this(map, attr, null, null, true, true);
+        }
+
         public String keyword() {
             return "create";
+        }
+
+        /** Whether the map is created with BTF types. */
+        public boolean hasBtf() {
+            return btfKey != null || btfValue != null;
+        }
+    }
+
+    /** Extension: {@code ctype DECL}: C declarations added to the scenario's translation unit. */
+    record Ctype(String code) implements Statement {
+        public String keyword() {
+            return "ctype";
+        }
+    }
+
+    /** Extension: {@code cinclude PATH}: a C file read into the scenario's translation unit. */
+    record Cinclude(String path) implements Statement {
+        public String keyword() {
+            return "cinclude";
         }
     }
 
@@ -61,7 +97,12 @@ public sealed interface Statement {
         }
     }
 
-    record LookupAndDelete(String map, String keySource, byte[] key) implements Statement {
+    /** {@code flags} is BPF_F_LOCK for the extension's {@code lookup_and_delete M KEY lock}. */
+    record LookupAndDelete(String map, String keySource, byte[] key, long flags) implements Statement {
+        public LookupAndDelete(String map, String keySource, byte[] key) {
+            this(map, keySource, key, 0);
+        }
+
         public String keyword() {
             return "lookup_and_delete";
         }
@@ -93,7 +134,11 @@ public sealed interface Statement {
     }
 
     /** Lookup batch, with or without delete; {@code cursor == null} starts at bucket 0. */
-    record LookupBatch(String map, boolean andDelete, long count, byte[] cursor) implements Statement {
+    record LookupBatch(String map, boolean andDelete, long count, byte[] cursor, long elemFlags) implements Statement {
+        public LookupBatch(String map, boolean andDelete, long count, byte[] cursor) {
+            this(map, andDelete, count, cursor, 0);
+        }
+
         public String keyword() {
             return andDelete ? "lookup_and_delete_batch" : "lookup_batch";
         }

@@ -106,8 +106,8 @@ final class TimerLines {
         return false;
     }
 
-    private static byte[] key(Backend.MapHandle m, String name, String source, byte[] key) throws ScenarioException {
-        return Interpreter.key(m, name, source, key);
+    private byte[] key(Backend.MapHandle m, String name, String source, byte[] key) throws ScenarioException {
+        return in.key(name, m, source, key);
     }
 
     /**
@@ -130,7 +130,7 @@ final class TimerLines {
                 String mName = u.map() == null ? ownName : u.map();
                 byte[] k = u.map() == null ? null : key(m, mName, u.keySource(), u.key());
                 ops.add(new Backend.CallbackOp.Update(u.map() == null ? null : m, k,
-                        Interpreter.programValue(m, mName, u.value()), u.flags()));
+                        in.programValue(m, mName, u.value()), u.flags()));
             } else if (op instanceof Statement.ActionOp.Delete d) {
                 Backend.MapHandle m = d.map() == null ? null : in.get(d.map());
                 ops.add(new Backend.CallbackOp.Delete(m, m == null ? null : key(m, d.map(), d.keySource(), d.key())));

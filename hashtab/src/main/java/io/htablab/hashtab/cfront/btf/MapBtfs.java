@@ -35,7 +35,8 @@ public final class MapBtfs {
      * What map creation learns from these types.
      *
      * @param keyType   the key type, or null for {@code btf_key_type_id = 0}
-     * @param valueType the value type (not null)
+     * @param valueType the value type, or null for {@code btf_value_type_id = 0} (the kernel refuses a key type
+     *                  without one)
      */
     public static MapBtf mapBtf(CType keyType, CType valueType) {
         return encode(keyType, valueType).mapBtf();
@@ -59,19 +60,16 @@ public final class MapBtfs {
                 ? BtfFields.Result.fail(Errno.EINVAL, "no value type")
                 : BtfFields.parseMapValue(r, valueTypeId, Math.max(valueSize, 0));
         MapBtf mb = new MapBtf(keyTypeId == 0 ? null : r.describe(keyTypeId), keySize,
-                r.isValidId(valueTypeId) ? r.describe(valueTypeId) : "void", valueSize, rec.record(), rec.error(),
+                valueTypeId == 0 ? null : r.describe(valueTypeId), valueSize, rec.record(), rec.error(),
                 rec.reason(), load.error(), load.reason());
         return new Encoded(blob, keyTypeId, valueTypeId, mb);
     }
 
     /** Encodes both types into one BTF and derives the {@link MapBtf}. */
     public static Encoded encode(CType keyType, CType valueType) {
-        if (valueType == null) {
-            throw new IllegalArgumentException("a value type is needed");
-        }
         BtfEncoder enc = new BtfEncoder();
         int keyId = keyType == null ? 0 : enc.encode(keyType);
-        int valueId = enc.encode(valueType);
+        int valueId = valueType == null ? 0 : enc.encode(valueType);
         if (enc.typeCount() == 0) {
             // void types only: BTF needs at least one type to load; the sizes below make the create fail anyway
             enc.addInt("int", 4, BtfEncoder.INT_SIGNED);
@@ -79,7 +77,8 @@ public final class MapBtfs {
         Encoded e = fromBlob(enc.toBytes(), keyId, valueId);
         MapBtf b = e.mapBtf();
         // Name the types as the C source spells them.
-        MapBtf mb = new MapBtf(keyType == null ? null : keyType.spelling(), b.keyTypeSize(), valueType.spelling(),
+        MapBtf mb = new MapBtf(keyType == null ? null : keyType.spelling(), b.keyTypeSize(),
+                valueType == null ? null : valueType.spelling(),
                 b.valueTypeSize(), b.record(), b.recordError(), b.recordReason(), b.loadError(), b.loadReason());
         return new Encoded(e.blob(), keyId, valueId, mb);
     }
