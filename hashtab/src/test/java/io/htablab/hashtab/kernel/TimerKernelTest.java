@@ -255,6 +255,7 @@ class TimerKernelTest {
                 wq_set_callback m u32:1 tick flags=1
                 wq_set_callback m u32:1 tick
                 wq_start m u32:1 flags=1
+                prog_update m u32:2 %1$s
                 wq_start m u32:1
                 advance 50ms
                 lookup c u32:0
