@@ -180,16 +180,10 @@ final class TimerStatements {
                 yield new Statement.ActionOp.Delete(ScenarioParser.mapName(a[0]), a[1], Bytes.parseBytes(a[1]));
             }
             case "restart" -> {
-                usage(a.length >= 1 && a.length <= 3, "restart NSECS [abs] [pinned]");
-                long flags = 0;
-                for (int i = 1; i < a.length; i++) {
-                    flags |= switch (a[i]) {
-                        case "abs" -> AsyncFields.BPF_F_TIMER_ABS;
-                        case "pinned" -> AsyncFields.BPF_F_TIMER_CPU_PIN;
-                        default -> throw new ScenarioException("restart: unexpected '" + a[i] + "'");
-                    };
-                }
-                yield new Statement.ActionOp.Restart(parseNanos(a[0]), flags);
+                // relative only: an absolute time would be a constant of the program, not of the scenario's clock
+                usage(a.length == 1 || a.length == 2 && a[1].equals("pinned"), "restart NSECS [pinned]");
+                yield new Statement.ActionOp.Restart(parseNanos(a[0]),
+                        a.length == 2 ? AsyncFields.BPF_F_TIMER_CPU_PIN : 0);
             }
             case "cancel" -> {
                 usage(a.length == 2, "cancel MAP KEY (stores bpf_timer_cancel's result there)");
