@@ -66,8 +66,25 @@ public final class Session implements AutoCloseable {
     private int opEvents;
     private boolean overflowed;
 
+    /**
+     * Scenario map name by map id, learnt from MapCreated: a timer or wq callback that runs during {@code advance}
+     * touches maps the statement does not name, and its events say which map by id.
+     */
+    private final java.util.Map<Integer, String> mapNamesById = new java.util.HashMap<>();
+
     private void accept(HtabEvent e) {
-        TimelineEntry entry = new TimelineEntry(currentMap, currentActor, e, currentOp);
+        String map = currentMap;
+        if (e instanceof io.htablab.hashtab.htab.event.MapEvent.MapCreated mc) {
+            if (currentMap != null) {
+                mapNamesById.put(mc.mapId(), currentMap);
+            }
+        } else {
+            String byId = mapNamesById.get(e.mapId());
+            if (byId != null) {
+                map = byId;
+            }
+        }
+        TimelineEntry entry = new TimelineEntry(map, currentActor, e, currentOp);
         if (bulk == null && ++opEvents > OP_EVENT_LIMIT) {
             bulk = timeline.foldTo(timeline.size());
             overflowed = true;
