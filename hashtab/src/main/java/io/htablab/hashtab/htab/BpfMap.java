@@ -5,6 +5,10 @@ import static io.htablab.hashtab.htab.ElemFlag.BPF_F_LOCK;
 import io.htablab.hashtab.htab.event.EventSink;
 import io.htablab.hashtab.htab.event.MapEvent;
 import io.htablab.hashtab.htab.event.MapEvent.Op;
+import io.htablab.hashtab.htab.fields.AsyncFields;
+import io.htablab.hashtab.htab.fields.BpfCallback;
+import io.htablab.hashtab.htab.fields.FieldKind;
+import io.htablab.hashtab.htab.fields.HelperResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -93,6 +97,7 @@ public final class BpfMap {
         int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
         BpfMap map = new BpfMap(alloc.htab(), flags & MapFlag.FD_ONLY_FLAGS);
         options.runtime().register(map.id(), map);
+        map.runtime = options.runtime();
         return new CreateResult(Errno.OK, map, null);
     }
 
@@ -533,6 +538,185 @@ public final class BpfMap {
                     denied(Errno.EACCES, "verifier: write into map forbidden (BPF_F_RDONLY_PROG)"));
         }
         return end(Op.PROG_DELETE, cpu, key, htab.htabMapDeleteElem(cpu, key));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Writes through a looked-up value pointer (what a callback's "count" does)
+
+    /**
+     * A program on {@code cpu} looks {@code key} up and adds {@code delta} to the little-endian u64 at
+     * {@code offset} of the value in place ({@code __sync_fetch_and_add}); ENOENT when the key is absent,
+     * EACCES when the verifier would refuse the write (RDONLY_PROG).
+     */
+    public Errno progValueAdd(int cpu, byte[] key, int offset, long delta) {
+        return progValueWrite(cpu, key, offset, delta, true);
+    }
+
+    /** Like {@link #progValueAdd}, storing {@code value} as the u64 at {@code offset}. */
+    public Errno progValueStore(int cpu, byte[] key, int offset, long value) {
+        return progValueWrite(cpu, key, offset, value, false);
+    }
+
+    private Errno progValueWrite(int cpu, byte[] key, int offset, long v, boolean add) {
+        if (!(okCpu(cpu) && okKey(key)) || offset < 0 || offset + 8 > valueSize) {
+            return Errno.EINVAL;
+        }
+        if (!progCanWrite()) {
+            return denied(Errno.EACCES, "verifier: write into map forbidden (BPF_F_RDONLY_PROG)");
+        }
+        int elem = htab.htabMapLookupElemProg(cpu, key);
+        if (elem < 0) {
+            return Errno.ENOENT;
+        }
+        byte[] cur = new byte[valueSize];
+        htab.copyProgValue(elem, cpu, cur);
+        long old = 0;
+        for (int i = 7; i >= 0; i--) {
+            old = old << 8 | (cur[offset + i] & 0xFF);
+        }
+        long n = add ? old + v : v;
+        byte[] out = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            out[i] = (byte) (n >>> (8 * i));
+        }
+        htab.writeProgValue(elem, cpu, offset, out);
+        return Errno.OK;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Timers and workqueues: a program on cpu looks KEY up, then calls the helper on the value's field.
+    // ENOENT: the key is absent (the program has no value to pass). field names the member when the value has
+    // several timers (or wqs); null picks the only one.
+
+    /** bpf_timer_init(&value->field, map, flags): flags hold the clockid. */
+    public HelperResult bpfTimerInit(int cpu, byte[] key, String field, long flags) {
+        Target t = target(cpu, key, FieldKind.TIMER, field);
+        return t.error != null ? t.error : t.fields.bpfTimerInit(t.elem, t.index, cpu, flags);
+    }
+
+    /** bpf_timer_set_callback(&value->field, callback). */
+    public HelperResult bpfTimerSetCallback(int cpu, byte[] key, String field, BpfCallback callback) {
+        if (callback == null) {
+            return HelperResult.invalid("callback missing");
+        }
+        Target t = target(cpu, key, FieldKind.TIMER, field);
+        return t.error != null ? t.error : t.fields.bpfTimerSetCallback(t.elem, t.index, cpu, callback);
+    }
+
+    /** bpf_timer_start(&value->field, nsecs, flags) with BPF_F_TIMER_ABS / BPF_F_TIMER_CPU_PIN. */
+    public HelperResult bpfTimerStart(int cpu, byte[] key, String field, long nsecs, long flags) {
+        Target t = target(cpu, key, FieldKind.TIMER, field);
+        return t.error != null ? t.error : t.fields.bpfTimerStart(t.elem, t.index, cpu, nsecs, flags);
+    }
+
+    /** bpf_timer_cancel(&value->field): 1 when the timer was armed, 0 when not, or an errno. */
+    public HelperResult bpfTimerCancel(int cpu, byte[] key, String field) {
+        Target t = target(cpu, key, FieldKind.TIMER, field);
+        return t.error != null ? t.error : t.fields.bpfTimerCancel(t.elem, t.index, cpu);
+    }
+
+    /** The bpf_wq_init kfunc. */
+    public HelperResult bpfWqInit(int cpu, byte[] key, String field, long flags) {
+        Target t = target(cpu, key, FieldKind.WORKQUEUE, field);
+        return t.error != null ? t.error : t.fields.bpfWqInit(t.elem, t.index, cpu, flags);
+    }
+
+    /** The bpf_wq_set_callback_impl kfunc. */
+    public HelperResult bpfWqSetCallback(int cpu, byte[] key, String field, BpfCallback callback, long flags) {
+        if (callback == null) {
+            return HelperResult.invalid("callback missing");
+        }
+        Target t = target(cpu, key, FieldKind.WORKQUEUE, field);
+        return t.error != null ? t.error : t.fields.bpfWqSetCallback(t.elem, t.index, cpu, callback, flags);
+    }
+
+    /** The bpf_wq_start kfunc: the item runs when the runtime's clock next moves. */
+    public HelperResult bpfWqStart(int cpu, byte[] key, String field, long flags) {
+        Target t = target(cpu, key, FieldKind.WORKQUEUE, field);
+        return t.error != null ? t.error : t.fields.bpfWqStart(t.elem, t.index, cpu, flags);
+    }
+
+    /** The element and field a timer/wq helper works on, or why the call cannot be made. */
+    private record Target(AsyncFields fields, int elem, int index, HelperResult error) {
+        static Target failed(HelperResult error) {
+            return new Target(null, -1, -1, error);
+        }
+    }
+
+    private Target target(int cpu, byte[] key, FieldKind kind, String field) {
+        String bad = firstProblem(badCpu(cpu), badKey(key));
+        if (bad != null) {
+            return Target.failed(HelperResult.invalid(bad));
+        }
+        AsyncFields fields = htab.asyncFields();
+        int index = fields == null ? -1 : fields.fieldIndex(kind, field);
+        if (index == -1) {
+            return Target.failed(HelperResult.invalid("the value has no struct " + kind.cName()
+                    + (field == null ? "" : " named '" + field + "'")));
+        }
+        if (index == -2) {
+            return Target.failed(HelperResult.invalid("the value has several struct " + kind.cName()
+                    + " fields: name one"));
+        }
+        if (!progCanRead()) {
+            denied(Errno.EACCES, "verifier: read from map forbidden (BPF_F_WRONLY_PROG)");
+            return Target.failed(HelperResult.error(Errno.EACCES));
+        }
+        int elem = htab.htabMapLookupElemProg(cpu, key);
+        if (elem < 0) {
+            return Target.failed(HelperResult.error(Errno.ENOENT));
+        }
+        return new Target(fields, elem, index, null);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // References: the descriptor user space holds, and the map's own life
+
+    /** The runtime the map lives in (set once by {@link #create}). */
+    private BpfRuntime runtime;
+    private boolean fdOpen = true;
+    private boolean freed;
+
+    /**
+     * close() of the map's descriptor: the last user reference goes (bpf_map_put_uref), so the map releases its
+     * timers and work items (map_release_uref) while programs may still use it. After this the syscall methods
+     * stand for commands on a closed descriptor (the scenario backends answer EBADF); program helpers still run.
+     *
+     * @return EBADF when the descriptor was closed already
+     */
+    public Errno closeFd() {
+        if (!fdOpen) {
+            return Errno.EBADF;
+        }
+        fdOpen = false;
+        htab.htabMapFreeInternalStructs();
+        return Errno.OK;
+    }
+
+    /** Whether user space still holds the map. */
+    public boolean hasUserRefs() {
+        return fdOpen;
+    }
+
+    /**
+     * The last reference of any kind is gone (no descriptor, no program): the map is freed (htab_map_free) and
+     * its id no longer names it. Closes the descriptor first if it is still open.
+     */
+    public void mapFree() {
+        if (freed) {
+            return;
+        }
+        closeFd();
+        freed = true;
+        htab.htabMapFree();
+        if (runtime != null) {
+            runtime.unregister(id());
+        }
+    }
+
+    /** The runtime's clock: advancing it fires this map's timers (and every other map's of the runtime). */
+    public io.htablab.hashtab.htab.fields.VirtualClock clock() {
+        return (runtime != null ? runtime : BpfRuntime.defaultRuntime()).clock();
     }
 
     // ---------------------------------------------------------------------------------------------------------

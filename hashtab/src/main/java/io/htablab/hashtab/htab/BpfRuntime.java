@@ -1,5 +1,6 @@
 package io.htablab.hashtab.htab;
 
+import io.htablab.hashtab.htab.fields.VirtualClock;
 import java.lang.ref.WeakReference;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,6 +27,17 @@ public final class BpfRuntime {
     /** The runtime of maps created without one (a library user's single "kernel"). */
     public static BpfRuntime defaultRuntime() {
         return DEFAULT;
+    }
+
+    /** The kernel's time, shared by every map of the runtime: timers fire and work items run when it moves. */
+    private final VirtualClock clock = new VirtualClock();
+
+    /**
+     * The runtime's virtual clock. Like the maps it drives, it is used by one thread at a time; moving it runs
+     * the callbacks of every map in this runtime that fall due.
+     */
+    public VirtualClock clock() {
+        return clock;
     }
 
     /** bpf_map_alloc_id: the next map id. */

@@ -92,4 +92,39 @@ public final class CpuContext {
     public ChainWalker beginLookup(byte[] key) {
         return map.beginLookup(cpu, key);
     }
+
+    public io.htablab.hashtab.htab.fields.HelperResult bpfTimerInit(byte[] key, String field, long flags) {
+        return map.bpfTimerInit(cpu, key, field, flags);
+    }
+
+    public io.htablab.hashtab.htab.fields.HelperResult bpfTimerSetCallback(byte[] key, String field,
+            io.htablab.hashtab.htab.fields.BpfCallback callback) {
+        return map.bpfTimerSetCallback(cpu, key, field, callback);
+    }
+
+    public io.htablab.hashtab.htab.fields.HelperResult bpfTimerStart(byte[] key, String field, long nsecs,
+            long flags) {
+        return map.bpfTimerStart(cpu, key, field, nsecs, flags);
+    }
+
+    public io.htablab.hashtab.htab.fields.HelperResult bpfTimerCancel(byte[] key, String field) {
+        return map.bpfTimerCancel(cpu, key, field);
+    }
+
+    public io.htablab.hashtab.htab.fields.HelperResult bpfWqInit(byte[] key, String field, long flags) {
+        return map.bpfWqInit(cpu, key, field, flags);
+    }
+
+    public io.htablab.hashtab.htab.fields.HelperResult bpfWqSetCallback(byte[] key, String field,
+            io.htablab.hashtab.htab.fields.BpfCallback callback, long flags) {
+        return map.bpfWqSetCallback(cpu, key, field, callback, flags);
+    }
+
+    public io.htablab.hashtab.htab.fields.HelperResult bpfWqStart(byte[] key, String field, long flags) {
+        return map.bpfWqStart(cpu, key, field, flags);
+    }
+
+    public Errno progValueAdd(byte[] key, int offset, long delta) {
+        return map.progValueAdd(cpu, key, offset, delta);
+    }
 }

@@ -10,6 +10,8 @@ import static io.htablab.hashtab.htab.ElemFlag.BPF_NOEXIST;
 
 import io.htablab.hashtab.htab.event.BucketEvent;
 import io.htablab.hashtab.htab.event.EventSink;
+import io.htablab.hashtab.htab.event.FieldEvent.CancelReason;
+import io.htablab.hashtab.htab.fields.AsyncFields;
 import io.htablab.hashtab.htab.event.MapEvent;
 import io.htablab.hashtab.htab.freelist.PcpuFreelist;
 import io.htablab.hashtab.htab.hash.Jhash;
@@ -168,6 +170,7 @@ public final class Htab implements HtabState {
         if (prealloc) {
             htab.preallocInit(options.creatingCpu());
         }
+        htab.asyncFields = AsyncFields.create(mapId, attr.record(), options.runtime().clock(), sink, store::key);
         return new Alloc(htab, Errno.OK, null);
     }
 
@@ -563,7 +566,12 @@ public final class Htab implements HtabState {
 
     /** free_htab_elem: a preallocated element goes to the current CPU's freelist, otherwise back to memory. */
     void freeHtabElem(int cpu, int elem) {
-        checkAndFreeFields(elem);
+        freeHtabElem(cpu, elem, CancelReason.DELETE);
+    }
+
+    /** {@link #freeHtabElem(int, int)} saying why the element goes (for the release events). */
+    void freeHtabElem(int cpu, int elem, CancelReason reason) {
+        checkAndFreeFields(elem, reason, cpu);
         decElemCount();
         if (prealloc) {
             freelist.pcpuFreelistPush(cpu, elem);
@@ -575,8 +583,63 @@ public final class Htab implements HtabState {
         }
     }
 
-    /** check_and_free_fields: release timers, kptrs, ... of a value. No special fields exist without BTF. */
-    void checkAndFreeFields(int elem) {
+    /** The value's timers and work items; null when its type has none (then releasing costs one test). */
+    private AsyncFields asyncFields;
+
+    /**
+     * check_and_free_fields: release the special fields of an element's value (all CPUs' slots of a per-CPU
+     * value, which can hold no timer or wq: only kptrs, which the engine does not model). Called where the
+     * kernel calls it: after the unlink, before the element can be reused.
+     */
+    void checkAndFreeFields(int elem, CancelReason reason, int cpu) {
+        if (asyncFields != null) {
+            asyncFields.release(elem, reason, cpu);
+        }
+    }
+
+    /** The map's timers and work items, or null when its value type has none. */
+    public AsyncFields asyncFields() {
+        return asyncFields;
+    }
+
+    /**
+     * map_release_uref (htab_map_free_internal_structs): the last user reference is gone. A preallocated map
+     * releases the timers and work items of every preallocated element (linked, free or spare), any other map
+     * those of its linked elements.
+     */
+    public void htabMapFreeInternalStructs() {
+        if (asyncFields != null) {
+            asyncFields.releaseUref(prealloc ? allElements() : linkedElements());
+        }
+    }
+
+    /** htab_map_free: whatever fields are still set go with the map's memory. */
+    public void htabMapFree() {
+        if (asyncFields != null) {
+            asyncFields.mapFree();
+        }
+    }
+
+    private int[] allElements() {
+        int[] all = new int[store.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    private int[] linkedElements() {
+        int[] out = new int[count];
+        int k = 0;
+        for (int b = 0; b < nBuckets; b++) {
+            for (int e : buckets.chain(store, b)) {
+                if (k == out.length) {
+                    out = java.util.Arrays.copyOf(out, k * 2 + 1);
+                }
+                out[k++] = e;
+            }
+        }
+        return k == out.length ? out : java.util.Arrays.copyOf(out, k);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -674,6 +737,15 @@ public final class Htab implements HtabState {
         return elem;
     }
 
+    /**
+     * A program's store through the value pointer bpf_map_lookup_elem returned: {@code bytes} at {@code off} of
+     * the element's value (a per-CPU map's current-CPU slot), in place; no element is replaced.
+     */
+    void writeProgValue(int elem, int cpu, int off, byte[] bytes) {
+        int slotOff = percpu ? cpu * roundedValueSize : 0;
+        copyValueIn(elem, slotOff + off, bytes, 0, bytes.length, percpu ? cpu : -1);
+    }
+
     /** Copy the value_size bytes a program sees for {@code elem} on {@code cpu} into {@code out}. */
     void copyProgValue(int elem, int cpu, byte[] out) {
         store.readValue(elem, percpu ? cpu * roundedValueSize : 0, out, 0, valueSize);
@@ -750,12 +822,13 @@ public final class Htab implements HtabState {
         if (lOld >= 0) {
             unlink(b, lOld);
             if (prealloc) {
-                checkAndFreeFields(lOld);
+                // The old element is already the CPU's spare: its fields must go before anyone reuses it.
+                checkAndFreeFields(lOld, CancelReason.REPLACE, cpu);
             }
         }
         htabUnlockBucket(b, cpu);
         if (lOld >= 0 && !prealloc) {
-            freeHtabElem(cpu, lOld);
+            freeHtabElem(cpu, lOld, CancelReason.REPLACE);
         }
         return Errno.OK;
     }
@@ -808,7 +881,12 @@ public final class Htab implements HtabState {
 
     /** htab_lru_push_free: release fields, uncount, give the node back to the LRU. */
     void htabLruPushFree(int cpu, int elem) {
-        checkAndFreeFields(elem);
+        htabLruPushFree(cpu, elem, CancelReason.DELETE);
+    }
+
+    /** {@link #htabLruPushFree(int, int)} saying why the element goes (for the release events). */
+    void htabLruPushFree(int cpu, int elem, CancelReason reason) {
+        checkAndFreeFields(elem, reason, cpu);
         decElemCount();
         bpfLru.bpfLruPushFree(cpu, elem);
     }
@@ -845,7 +923,7 @@ public final class Htab implements HtabState {
         }
         htabUnlockBucket(b, cpu);
         if (lOld >= 0) {
-            htabLruPushFree(cpu, lOld);
+            htabLruPushFree(cpu, lOld, CancelReason.REPLACE);
         }
         return Errno.OK;
     }
@@ -911,7 +989,7 @@ public final class Htab implements HtabState {
         }
         htabUnlockBucket(b, cpu);
         if (found) {
-            checkAndFreeFields(node);
+            checkAndFreeFields(node, CancelReason.EVICT, cpu);
         }
         return found;
     }

@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -327,6 +328,60 @@ public final class Bpf {
         Memory lic = copyOf((license + "\0").getBytes(StandardCharsets.US_ASCII));
         return call(BPF_PROG_LOAD, progLoadAttr(progType, code, insns.length / BpfInsn.SIZE, lic,
                 logBuf == null ? 0 : 1, logBuf, logBuf == null ? 0 : (int) logBuf.size()));
+    }
+
+    /** clock_gettime(clockid) in nanoseconds (CLOCK_REALTIME 0, CLOCK_MONOTONIC 1, CLOCK_BOOTTIME 7). */
+    public static long clockGettime(int clockId) {
+        Memory ts = zeroed(16);
+        if (LibC.clock_gettime(clockId, ts) != 0) {
+            throw new KernelHarnessException("clock_gettime(" + clockId + ") failed");
+        }
+        return ts.getLong(0) * 1_000_000_000L + ts.getLong(8);
+    }
+
+    /** Size of the PROG_LOAD attr up to and including func_info_cnt (88) and line_info_rec_size. */
+    static final int PROG_LOAD_BTF_ATTR_SIZE = 96;
+
+    /**
+     * BPF_PROG_LOAD with program BTF: prog_btf_fd 72, func_info_rec_size 76, func_info 80, func_info_cnt 88.
+     *
+     * @param funcInfo pairs of (instruction offset, BTF FUNC type id), one per subprogram
+     */
+    public long progLoad(int progType, byte[] insns, String license, Memory logBuf, int progBtfFd, int[] funcInfo) {
+        return progLoad(progType, 0, insns, license, logBuf, progBtfFd, funcInfo);
+    }
+
+    /** BPF_F_SLEEPABLE in prog_flags: the program may sleep (syscall, tracing .s, lsm.s programs). */
+    public static final int BPF_F_SLEEPABLE = 1 << 4;
+    /** BPF_PROG_TYPE_SYSCALL: run by BPF_PROG_TEST_RUN without a packet; may be sleepable. */
+    public static final int BPF_PROG_TYPE_SYSCALL = 31;
+
+    /** {@link #progLoad(int, byte[], String, Memory, int, int[])} with prog_flags (offset 44). */
+    public long progLoad(int progType, int progFlags, byte[] insns, String license, Memory logBuf, int progBtfFd,
+                         int[] funcInfo) {
+        Memory code = copyOf(insns);
+        Memory lic = copyOf((license + "\0").getBytes(StandardCharsets.US_ASCII));
+        Memory base = progLoadAttr(progType, code, insns.length / BpfInsn.SIZE, lic,
+                logBuf == null ? 0 : 1, logBuf, logBuf == null ? 0 : (int) logBuf.size());
+        Memory a = zeroed(PROG_LOAD_BTF_ATTR_SIZE);
+        a.write(0, base.getByteArray(0, PROG_LOAD_ATTR_SIZE), 0, PROG_LOAD_ATTR_SIZE);
+        a.setInt(44, progFlags);
+        Memory info = null;
+        if (progBtfFd >= 0 && funcInfo != null && funcInfo.length > 0) {
+            info = zeroed(funcInfo.length * 4L);
+            for (int i = 0; i < funcInfo.length; i++) {
+                info.setInt(i * 4L, funcInfo[i]);
+            }
+            a.setInt(72, progBtfFd);
+            a.setInt(76, 8);
+            a.setLong(80, address(info));
+            a.setInt(88, funcInfo.length / 2);
+        }
+        long r = call(BPF_PROG_LOAD, a);
+        Reference.reachabilityFence(code);
+        Reference.reachabilityFence(lic);
+        Reference.reachabilityFence(info);
+        return r;
     }
 
     public long progTestRun(int progFd, Memory packet) {

@@ -39,6 +39,16 @@ public record BpfInsn(int code, int dst, int src, int off, int imm) {
     // ld_imm64 source-register markers
     public static final int BPF_PSEUDO_MAP_FD = 1;
     public static final int BPF_PSEUDO_MAP_VALUE = 2;
+    /** ld_imm64 of a subprogram's address (a callback): imm is the slot offset from the next instruction. */
+    public static final int BPF_PSEUDO_FUNC = 4;
+    /** src of a call to a kernel function: imm is its BTF id in vmlinux. */
+    public static final int BPF_PSEUDO_KFUNC_CALL = 2;
+
+    // store-immediate class, atomic mode, and the jumps the timer programs need
+    public static final int BPF_ST = 0x02;
+    public static final int BPF_ATOMIC = 0xc0;
+    public static final int BPF_JA = 0x00;
+    public static final int BPF_JNE = 0x50;
 
     public BpfInsn {
         if (code < 0 || code > 0xff) {

@@ -30,6 +30,10 @@ public final class Interpreter implements AutoCloseable {
     private final Backend backend;
     private final Map<String, Backend.MapHandle> maps = new HashMap<>();
     private final Map<String, Backend.Reader> readers = new HashMap<>();
+    /** Callback actions by name (timer/wq extension). */
+    private final Map<String, Statement.Action> actions = new HashMap<>();
+    /** Maps whose descriptor a {@code close} statement closed: syscall statements on them print EBADF. */
+    private final java.util.Set<String> closed = new java.util.HashSet<>();
     /** The scenario's C translation unit (ctype, cinclude). */
     private final ScenarioTypes types = new ScenarioTypes();
     /** Maps created with BTF: their key and value C types, for keys and values written field by field. */
@@ -49,6 +53,18 @@ public final class Interpreter implements AutoCloseable {
     /** The map currently bound to {@code name}, or null. */
     public Backend.MapHandle map(String name) {
         return maps.get(name);
+    }
+
+    /**
+     * Binds {@code name} to a map created outside a statement (tests that build a BTF-typed map by hand); a map
+     * bound to the name before is released.
+     */
+    public void adopt(String name, Backend.MapHandle map) {
+        Backend.MapHandle old = maps.put(name, map);
+        if (old != null && old != map) {
+            backend.close(old);
+        }
+        closed.remove(name);
     }
 
     /** Names of the maps currently defined. */
@@ -113,6 +129,15 @@ public final class Interpreter implements AutoCloseable {
 
     /** Runs one statement, writing its output lines to {@code out}. */
     public void execute(Statement statement, Consumer<String> out) throws ScenarioException, CpusMismatchException {
+        if (TimerLines.isTimerStatement(statement)) {
+            timers.execute(statement, out);
+            return;
+        }
+        String badFd = closedFdLine(statement);
+        if (badFd != null) {
+            out.accept(badFd);
+            return;
+        }
         if (statement instanceof Statement.Cpus s) {
             backend.setPossibleCpus(s.count());
             out.accept("ok");
@@ -128,6 +153,7 @@ public final class Interpreter implements AutoCloseable {
             if (old != null) {
                 backend.close(old);
             }
+            closed.remove(s.map());
             Backend.Created created;
             TypedMap t = null;
             if (s.hasBtf()) {
@@ -231,6 +257,53 @@ public final class Interpreter implements AutoCloseable {
         }
     }
 
+    private final TimerLines timers = new TimerLines(this);
+
+    Map<String, Statement.Action> actions() {
+        return actions;
+    }
+
+    java.util.Set<String> closedMaps() {
+        return closed;
+    }
+
+    /**
+     * The line a syscall statement prints on a map whose descriptor was closed (the kernel's EBADF, before it
+     * reads anything else of the attr), or null when the statement may run.
+     */
+    private String closedFdLine(Statement st) {
+        String map = null;
+        long requested = -1;
+        if (st instanceof Statement.Update s) {
+            map = s.map();
+        } else if (st instanceof Statement.Lookup s) {
+            map = s.map();
+        } else if (st instanceof Statement.Delete s) {
+            map = s.map();
+        } else if (st instanceof Statement.LookupAndDelete s) {
+            map = s.map();
+        } else if (st instanceof Statement.NextKey s) {
+            map = s.map();
+        } else if (st instanceof Statement.Dump s) {
+            map = s.map();
+        } else if (st instanceof Statement.Info s) {
+            map = s.map();
+        } else if (st instanceof Statement.LookupBatch s) {
+            map = s.map();
+            requested = s.count();
+        } else if (st instanceof Statement.UpdateBatch s) {
+            map = s.map();
+            requested = s.items().size();
+        } else if (st instanceof Statement.DeleteBatch s) {
+            map = s.map();
+            requested = s.keys().size();
+        }
+        if (map == null || !closed.contains(map) || !maps.containsKey(map)) {
+            return null;
+        }
+        return requested >= 0 ? "batch count=" + requested + " error EBADF" : "error EBADF";
+    }
+
     private void dump(Backend.MapHandle m, Consumer<String> out) throws ScenarioException {
         byte[] k = null;
         int n = 0;
@@ -299,7 +372,7 @@ public final class Interpreter implements AutoCloseable {
         return sb.toString();
     }
 
-    private static String result(Errno e) {
+    static String result(Errno e) {
         return e.isOk() ? "ok" : "error " + e.name();
     }
 
@@ -316,7 +389,7 @@ public final class Interpreter implements AutoCloseable {
         return known.equals("-") ? extra : known + "," + extra;
     }
 
-    private Backend.MapHandle get(String name) throws ScenarioException {
+    Backend.MapHandle get(String name) throws ScenarioException {
         Backend.MapHandle m = maps.get(name);
         if (m == null) {
             throw new ScenarioException("no map named '" + name + "' (never created, or its create failed)");
@@ -324,7 +397,7 @@ public final class Interpreter implements AutoCloseable {
         return m;
     }
 
-    private byte[] key(String name, Backend.MapHandle m, String source, byte[] key) throws ScenarioException {
+    byte[] key(String name, Backend.MapHandle m, String source, byte[] key) throws ScenarioException {
         if (key == null) {
             TypedMap t = typed.get(name);
             if (t == null || t.key() == null) {
@@ -384,7 +457,7 @@ public final class Interpreter implements AutoCloseable {
         return buffer;
     }
 
-    private byte[] programValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
+    byte[] programValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
         value = encoded(name, value);
         if (value.parts().size() != 1) {
             throw new ScenarioException("a program writes one value; no '|' allowed");

@@ -340,6 +340,8 @@ public final class ScenarioParser {
                 long n = args.length == 2 ? Bytes.parseNumber(args[1], "steps", 1, 1 << 20) : 1;
                 yield new Statement.ReaderStep(mapName(args[0]), (int) n);
             }
+            case "action", "timer_init", "timer_set_callback", "timer_start", "timer_cancel", "wq_init",
+                    "wq_set_callback", "wq_start", "advance", "close" -> TimerStatements.parse(op, args);
             default -> throw new ScenarioException("unknown statement '" + op + "'");
         };
     }

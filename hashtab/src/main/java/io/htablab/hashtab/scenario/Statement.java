@@ -200,4 +200,104 @@ public sealed interface Statement {
             return true;
         }
     }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Timers, workqueues, the virtual clock and close (docs/scenario-extensions.md)
+
+    /** One operation of a callback action; {@code map == null} in update/delete means "self": the own element. */
+    sealed interface ActionOp {
+        /** Adds 1 to the u64 at offset 0 of MAP's value at KEY (nothing when KEY is absent). */
+        record Count(String map, String keySource, byte[] key) implements ActionOp {
+        }
+
+        /** bpf_map_update_elem(MAP, KEY, VALUE, F); {@code map == null}: the callback's own map and key. */
+        record Update(String map, String keySource, byte[] key, ValueText value, long flags) implements ActionOp {
+        }
+
+        /** bpf_map_delete_elem(MAP, KEY); {@code map == null}: the callback's own element. */
+        record Delete(String map, String keySource, byte[] key) implements ActionOp {
+        }
+
+        /** bpf_timer_start on the callback's own timer (timer callbacks only). */
+        record Restart(long nsecs, long flags) implements ActionOp {
+        }
+
+        /**
+         * bpf_timer_cancel on the callback's own timer (EDEADLK), the result stored as an i64 at offset 0 of MAP's
+         * value at KEY (timer callbacks only).
+         */
+        record Cancel(String map, String keySource, byte[] key) implements ActionOp {
+        }
+
+        record None() implements ActionOp {
+        }
+    }
+
+    /** {@code action A OP ARGS... [; OP ARGS...]}: a callback's body, named for timer_set_callback/wq_set_callback. */
+    record Action(String name, List<ActionOp> ops) implements Statement {
+        public String keyword() {
+            return "action";
+        }
+    }
+
+    /** {@code timer_init M KEY [field=F] [clock=C]}; {@code flags} is bpf_timer_init's flags (the clockid). */
+    record TimerInit(String map, String keySource, byte[] key, String field, long flags) implements Statement {
+        public String keyword() {
+            return "timer_init";
+        }
+    }
+
+    record TimerSetCallback(String map, String keySource, byte[] key, String action, String field)
+            implements Statement {
+        public String keyword() {
+            return "timer_set_callback";
+        }
+    }
+
+    /** {@code timer_start M KEY NSECS [abs] [pinned] [flags=N] [field=F]}. */
+    record TimerStart(String map, String keySource, byte[] key, long nsecs, long flags, String field)
+            implements Statement {
+        public String keyword() {
+            return "timer_start";
+        }
+    }
+
+    record TimerCancel(String map, String keySource, byte[] key, String field) implements Statement {
+        public String keyword() {
+            return "timer_cancel";
+        }
+    }
+
+    record WqInit(String map, String keySource, byte[] key, String field, long flags) implements Statement {
+        public String keyword() {
+            return "wq_init";
+        }
+    }
+
+    record WqSetCallback(String map, String keySource, byte[] key, String action, String field, long flags)
+            implements Statement {
+        public String keyword() {
+            return "wq_set_callback";
+        }
+    }
+
+    record WqStart(String map, String keySource, byte[] key, String field, long flags) implements Statement {
+        public String keyword() {
+            return "wq_start";
+        }
+    }
+
+    /** {@code advance NSECS}: the virtual clock moves on (the kernel harness sleeps). */
+    record Advance(long nsecs) implements Statement {
+        public String keyword() {
+            return "advance";
+        }
+    }
+
+    /** {@code close M}: the map's descriptor is closed; programs keep the map. */
+    record Close(String map) implements Statement {
+        public String keyword() {
+            return "close";
+        }
+    }
 }
