@@ -116,17 +116,28 @@ final class CParser {
         Token arrayLast;
         Val arrayValue;
         boolean arrayUnknown;
+        /** For members a map definition reads: the array size / typeof text and where it is written. */
+        String arrayText;
+        SourceRange arrayRange;
+        String typeofText;
+        SourceRange typeofRange;
     }
+
+    /** Member names a map definition reads (their texts are kept so a shared header can drop its tokens). */
+    static final Set<String> MAP_MEMBER_NAMES = Set.of("type", "max_entries", "map_flags", "key_size",
+            "value_size", "numa_node", "pinning", "map_extra", "key", "value", "values");
 
     private final String uri;
     private final String text;
     private final CFrontOptions options;
     private final List<CDiagnostic> diags = new ArrayList<>();
     private final List<SourceFile> files = new ArrayList<>();
-    private final TypeTable types = new TypeTable();
+    /** This parse's own layer, over the layers of the headers shared through {@link HeaderCache}. */
+    private TypeTable types = new TypeTable();
     private final Map<String, CType> variables = new HashMap<>();
     private final Map<RecordType, List<MemberSyntax>> recordSyntax = new HashMap<>();
-    private final Set<String> unknownConstants = new HashSet<>();
+    /** The last shared header unit under this parse (its types, variables and record syntax lie underneath). */
+    private HeaderUnit under;
     private final List<MapDefinition> maps = new ArrayList<>();
     private final Set<String> reportedUnknown = new HashSet<>();
     private Token[] toks;
@@ -147,21 +158,18 @@ final class CParser {
     CFrontResult run() {
         Map<String, MacroDef> macroDefs = Map.of();
         try {
-            files.add(new SourceFile(null, Prelude.TEXT, null));
+            files.add(new SourceFile(null, "", null)); // index 0: the built-ins (their tokens come from the root unit)
             Path path = Preprocessor.pathOf(uri);
             files.add(new SourceFile(uri, text, path));
-            pp = new Preprocessor(files, diags, options, uri != null && uri.startsWith("file:"));
-            pp.defineSpecials();
-            List<Token> prelude = pp.run(0);
+            pp = new Preprocessor(files, diags, options, uri != null && uri.startsWith("file:"), HeaderCache.SHARED);
+            pp.startFrom(prelude());
             for (Map.Entry<String, String> e : options.predefinedMacros().entrySet()) {
                 pp.define(e.getKey(), e.getValue() == null || e.getValue().isEmpty() ? "1" : e.getValue());
             }
             List<Token> main = pp.run(1);
             macroDefs = pp.macroDefs();
-            List<Token> all = new ArrayList<>(prelude.size() + main.size());
-            all.addAll(prelude.subList(0, prelude.size() - 1));
-            all.addAll(main);
-            toks = all.toArray(new Token[0]);
+            layerOver(pp);
+            toks = main.toArray(new Token[0]);
             for (int i = 0; i < toks.length; i++) {
                 toks[i].index = i;
             }
@@ -172,6 +180,154 @@ final class CParser {
                     SourceRange.NONE));
         }
         return new CFrontResult(uri, List.copyOf(maps), List.copyOf(diags), types, macroDefs);
+    }
+
+    /** Puts this parse's own layer over the header units its preprocessor read, and takes their maps. */
+    private void layerOver(Preprocessor p) {
+        under = p.lastUnit();
+        types = new TypeTable(under == null ? null : under.types());
+        for (HeaderUnit u : p.units) {
+            maps.addAll(u.maps());
+        }
+    }
+
+    private static volatile HeaderUnit prelude;
+
+    /** The built-in knowledge ({@link Prelude}), parsed once per JVM: the root of every chain of header units. */
+    static HeaderUnit prelude() {
+        HeaderUnit u = prelude;
+        if (u == null) {
+            synchronized (CParser.class) {
+                u = prelude;
+                if (u == null) {
+                    u = buildPrelude();
+                    prelude = u;
+                }
+            }
+        }
+        return u;
+    }
+
+    private static HeaderUnit buildPrelude() {
+        CParser c = new CParser(null, Prelude.TEXT, CFrontOptions.defaults().withSystemIncludePaths(List.of()));
+        c.files.add(new SourceFile(null, Prelude.TEXT, null));
+        c.pp = new Preprocessor(c.files, c.diags, c.options, false, null);
+        c.pp.defineSpecials();
+        c.toks = c.pp.run(0).toArray(new Token[0]);
+        c.types = new TypeTable(null);
+        for (int i = 0; i < c.toks.length; i++) {
+            c.toks[i].index = i;
+        }
+        c.translationUnit();
+        Map<String, Preprocessor.Macro> all = new HashMap<>(c.pp.macros);
+        return new HeaderUnit("", HeaderCache.mix("", "prelude " + Prelude.TEXT.hashCode()), "<built-in>", null,
+                java.util.Collections.unmodifiableMap(all), Set.of(), 0, c.types, Map.copyOf(c.variables),
+                c.keptSyntax(), List.of(), List.of(), List.of(), Prelude.TEXT.length());
+    }
+
+    /**
+     * Parses the header {@code path} on its own, starting in the state {@code including} stands in, and returns
+     * it as a shareable unit (weight -1 when it must not be cached), or null when it cannot be read.
+     */
+    static HeaderUnit parseHeader(Preprocessor including, String before, Path path, String headerUri, int dirIndex) {
+        CFrontOptions opts = including.options();
+        Object stamp = opts.reader().fingerprint(path);
+        java.util.Optional<String> read = opts.reader().read(path);
+        if (read.isEmpty()) {
+            return null;
+        }
+        String headerText = read.get();
+        CParser c = new CParser(headerUri, headerText, opts);
+        c.files.add(new SourceFile(null, "", null));
+        SourceFile sf = new SourceFile(headerUri, headerText, path);
+        sf.dirIndex = dirIndex;
+        c.files.add(sf);
+        c.pp = new Preprocessor(c.files, c.diags, opts, including.fileUris(), HeaderCache.SHARED);
+        c.pp.continueFrom(including);
+        c.pp.stamps.add(new HeaderUnit.Stamp(path, stamp));
+        c.pp.charsRead += headerText.length();
+        try {
+            List<Token> tokens = c.pp.run(1);
+            c.layerOver(c.pp);
+            c.toks = tokens.toArray(new Token[0]);
+            for (int i = 0; i < c.toks.length; i++) {
+                c.toks[i].index = i;
+            }
+            c.pos = 0;
+            c.translationUnit();
+        } catch (RuntimeException | StackOverflowError e) {
+            c.diags.add(new CDiagnostic(Severity.ERROR, "internal-error", "C front end failure: " + e, headerUri,
+                    SourceRange.NONE));
+            c.pp.uncacheable = true;
+        }
+        // what the header did to the macros: every name whose definition is not the including parse's
+        Map<String, Preprocessor.Macro> delta = new HashMap<>();
+        for (Map.Entry<String, Preprocessor.Macro> e : c.pp.macros.entrySet()) {
+            if (including.macros.get(e.getKey()) != e.getValue()) {
+                delta.put(e.getKey(), e.getValue());
+            }
+        }
+        for (String name : including.macros.keySet()) {
+            if (!c.pp.macros.containsKey(name)) {
+                delta.put(name, null);
+            }
+        }
+        Set<String> once = new HashSet<>(c.pp.onceFiles());
+        once.removeAll(including.onceFiles());
+        List<HeaderUnit.Stamp> stamps = List.copyOf(c.pp.stamps);
+        StringBuilder read2 = new StringBuilder("unit ").append(path);
+        for (HeaderUnit.Stamp st : stamps) {
+            read2.append(' ').append(st.path()).append('=').append(st.fingerprint());
+        }
+        long weight = c.pp.uncacheable ? -1 : c.pp.charsRead;
+        for (HeaderUnit u : c.pp.units) {
+            if (u.weight() < 0) {
+                weight = -1;
+            }
+        }
+        return new HeaderUnit(before, HeaderCache.mix(before, read2.toString()), path.toString(), c.under,
+                java.util.Collections.unmodifiableMap(delta), Set.copyOf(once), c.pp.counter(), c.types,
+                Map.copyOf(c.variables), c.keptSyntax(), List.copyOf(c.maps), List.copyOf(c.diags), stamps, weight);
+    }
+
+    /** The member syntax a later map definition may need: records with a member a map reads; tokens dropped. */
+    private Map<RecordType, List<MemberSyntax>> keptSyntax() {
+        Map<RecordType, List<MemberSyntax>> kept = new HashMap<>();
+        for (Map.Entry<RecordType, List<MemberSyntax>> e : recordSyntax.entrySet()) {
+            boolean mapLike = false;
+            for (MemberSyntax m : e.getValue()) {
+                if (m.name != null && MAP_MEMBER_NAMES.contains(m.name)) {
+                    mapLike = true;
+                    break;
+                }
+            }
+            if (mapLike) {
+                for (MemberSyntax m : e.getValue()) {
+                    m.typeofFirst = null;
+                    m.typeofLast = null;
+                    m.arrayFirst = null;
+                    m.arrayLast = null;
+                }
+                kept.put(e.getKey(), List.copyOf(e.getValue()));
+            }
+        }
+        return java.util.Collections.unmodifiableMap(kept);
+    }
+
+    private CType variable(String name) {
+        CType t = variables.get(name);
+        if (t == null && under != null) {
+            t = under.variable(name);
+        }
+        return t;
+    }
+
+    private List<MemberSyntax> syntaxOf(RecordType r) {
+        List<MemberSyntax> s = recordSyntax.get(r);
+        if (s == null && under != null) {
+            s = under.syntaxOf(r);
+        }
+        return s == null ? List.of() : s;
     }
 
     /** Evaluates an #if expression (identifiers are 0); null when it is malformed. */
@@ -663,10 +819,10 @@ final class CParser {
     /** The type of the few expression shapes typeof() sees in map code. */
     private CType typeOfExpression(Token open) {
         Token t = peek();
-        if (t.kind == Token.IDENT && variables.containsKey(t.text)) {
+        if (t.kind == Token.IDENT && variable(t.text) != null) {
             int save = pos;
             advance();
-            CType cur = variables.get(t.text);
+            CType cur = variable(t.text);
             while (cur != null && !peek().is(")")) {
                 CType r = cur.resolve();
                 if ((peek().is(".") || peek().is("->")) && peek(1).kind == Token.IDENT) {
@@ -703,9 +859,9 @@ final class CParser {
             Val v = number(t);
             return v == null ? INT : v.wide() ? (v.uns() ? ULONG : LONG) : (v.uns() ? UINT : INT);
         }
-        if (t.is("*") && peek(1).kind == Token.IDENT && peek(2).is(")") && variables.get(peek(1).text) != null) {
+        if (t.is("*") && peek(1).kind == Token.IDENT && peek(2).is(")") && variable(peek(1).text) != null) {
             advance();
-            CType vt = variables.get(advance().text).resolve();
+            CType vt = variable(advance().text).resolve();
             if (vt instanceof PointerType p) {
                 return p.target();
             }
@@ -1015,7 +1171,8 @@ final class CParser {
             r = new RecordType(kind, null, uriOf(kw), posOf(kw));
         } else {
             RecordType old = kind == RecordType.Kind.STRUCT ? types.struct(tag.text) : types.union(tag.text);
-            if (old != null && old.layout() == null) {
+            RecordType own = kind == RecordType.Kind.STRUCT ? types.ownStruct(tag.text) : types.ownUnion(tag.text);
+            if (old != null && old.layout() == null && old == own) {
                 r = old;
                 r.setNameRange(posOf(tag));
             } else {
@@ -1162,6 +1319,16 @@ final class CParser {
             m.arrayLast = d.arrayLast;
             m.arrayValue = d.arrayValue;
             m.arrayUnknown = d.arrayUnknown;
+            if (m.name != null && MAP_MEMBER_NAMES.contains(m.name)) {
+                if (m.arrayFirst != null) {
+                    m.arrayText = textOfTokens(m.arrayFirst, m.arrayLast);
+                    m.arrayRange = rangeOf(m.arrayFirst, m.arrayLast);
+                }
+                if (m.typeofFirst != null) {
+                    m.typeofText = textOfTokens(m.typeofFirst, m.typeofLast);
+                    m.typeofRange = rangeOf(m.typeofFirst, m.typeofLast);
+                }
+            }
             members.add(m);
             if (accept(",")) {
                 continue;
@@ -1388,7 +1555,6 @@ final class CParser {
             if (known) {
                 e.addConstant(name.text, value);
                 types.putEnumConstant(new TypeTable.EnumConstant(name.text, value, e, uriOf(name), posOf(name)));
-                unknownConstants.remove(name.text);
                 if (!any) {
                     min = value;
                     max = value;
@@ -1399,8 +1565,7 @@ final class CParser {
                 any = true;
             } else {
                 anyUnknown = true;
-                unknownConstants.add(name.text);
-                types.putEnumConstant(new TypeTable.EnumConstant(name.text, 0, e, uriOf(name), posOf(name)));
+                types.putUnknownConstant(new TypeTable.EnumConstant(name.text, 0, e, uriOf(name), posOf(name)));
             }
             next = value + 1;
             nextKnown = known;
@@ -1665,9 +1830,9 @@ final class CParser {
         boolean paren = accept("(");
         Token t = peek();
         CType result = null;
-        if (t.kind == Token.IDENT && variables.containsKey(t.text)) {
+        if (t.kind == Token.IDENT && variable(t.text) != null) {
             advance();
-            result = variables.get(t.text);
+            result = variable(t.text);
             while (peek().is("[")) {
                 advance();
                 conditional();
@@ -1871,7 +2036,7 @@ final class CParser {
                     return Val.of(0, false, true);
                 }
                 TypeTable.EnumConstant c = types.enumConstant(t.text);
-                if (c != null && !unknownConstants.contains(t.text)) {
+                if (c != null && !types.isUnknownConstant(t.text)) {
                     long v = c.value();
                     IntType u = c.owner().underlying();
                     boolean fitsInt = v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
@@ -2028,7 +2193,7 @@ final class CParser {
     }
 
     private MapDefinition btfMap(String name, Token nameTok, SourceRange whole, RecordType rec, int depth) {
-        List<MemberSyntax> members = recordSyntax.getOrDefault(rec, List.of());
+        List<MemberSyntax> members = syntaxOf(rec);
         Map<String, MapField> fields = new LinkedHashMap<>();
         Map<String, OptionalLong> nums = new HashMap<>();
         Set<String> unknown = new LinkedHashSet<>();
@@ -2047,13 +2212,13 @@ final class CParser {
                     unknown.add(m.name);
                 }
                 nums.put(m.name, v);
-                String exprText = m.arrayFirst == null ? "" : textOfTokens(m.arrayFirst, m.arrayLast);
-                SourceRange vr = m.arrayFirst == null ? m.declRange : rangeOf(m.arrayFirst, m.arrayLast);
+                String exprText = m.arrayText == null ? "" : m.arrayText;
+                SourceRange vr = m.arrayRange == null ? m.declRange : m.arrayRange;
                 fields.put(m.name, new MapField(m.name, m.declRange, exprText, vr, v, null));
             } else if (mt instanceof PointerType p && (m.name.equals("key") || m.name.equals("value"))) {
                 CType target = p.target();
-                String exprText = m.typeofFirst == null ? target.spelling() : textOfTokens(m.typeofFirst, m.typeofLast);
-                SourceRange vr = m.typeofFirst == null ? m.declRange : rangeOf(m.typeofFirst, m.typeofLast);
+                String exprText = m.typeofText == null ? target.spelling() : m.typeofText;
+                SourceRange vr = m.typeofRange == null ? m.declRange : m.typeofRange;
                 OptionalLong size = target.size() >= 0 ? OptionalLong.of(target.size()) : OptionalLong.empty();
                 fields.put(m.name, new MapField(m.name, m.declRange, exprText, vr, size, target));
                 if (m.name.equals("key")) {
@@ -2064,8 +2229,8 @@ final class CParser {
             } else if (mt instanceof ArrayType a && a.element().resolve() instanceof PointerType p && m.name.equals("values")) {
                 hasValues = true;
                 CType target = p.target();
-                String exprText = m.typeofFirst == null ? target.spelling() : textOfTokens(m.typeofFirst, m.typeofLast);
-                SourceRange vr = m.typeofFirst == null ? m.declRange : rangeOf(m.typeofFirst, m.typeofLast);
+                String exprText = m.typeofText == null ? target.spelling() : m.typeofText;
+                SourceRange vr = m.typeofRange == null ? m.declRange : m.typeofRange;
                 fields.put(m.name, new MapField(m.name, m.declRange, exprText, vr, OptionalLong.empty(), target));
                 if (target.resolve() instanceof RecordType innerRec && depth < 4) {
                     String innerName = innerRec.name() == null ? name + ".values" : innerRec.name();

@@ -7,6 +7,8 @@ final class SourceFile {
     final String uri;
     final String text;
     final Path path;
+    /** Index of the include directory it was found in (for #include_next), -1 when not found through one. */
+    int dirIndex = -1;
     private int[] lineStarts;
 
     SourceFile(String uri, String text, Path path) {
