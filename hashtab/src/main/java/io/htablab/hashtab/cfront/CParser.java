@@ -549,6 +549,9 @@ final class CParser {
             skipAsmLabel();
             attributesInto(d.attrs);
             if (first && d.type instanceof FuncType && peek().is("{")) {
+                if (d.name != null) {
+                    variables.put(d.name, d.type); // a known function: typeof(f(x)) is its return type
+                }
                 skipBalancedBraces();
                 return; // function definition
             }
@@ -818,6 +821,12 @@ final class CParser {
 
     /** The type of the few expression shapes typeof() sees in map code. */
     private CType typeOfExpression(Token open) {
+        int start = pos;
+        CType typed = tryType(this::exprType);
+        if (typed != null && peek().is(")")) {
+            return typed;
+        }
+        pos = start;
         Token t = peek();
         if (t.kind == Token.IDENT && variable(t.text) != null) {
             int save = pos;
@@ -895,6 +904,369 @@ final class CParser {
         }
         reportUnknown(t, "unsupported-typeof", "typeof of this expression is not understood; its type is unknown");
         return new TypedefType("typeof(...)", VOID, 0, null, SourceRange.NONE);
+    }
+
+    // ---------------------------------------------------------------- the type of an expression (typeof, sizeof)
+
+    /**
+     * The C type of the expression at {@code pos} (a comma expression), following C's rules: integer promotions
+     * and the usual arithmetic conversions, pointer arithmetic, member access through {@code .}/{@code ->} (also
+     * through a cast such as {@code ((struct s *)0)->f}), subscripts, calls of declared functions and function
+     * pointers, casts, {@code sizeof}/{@code _Alignof}/{@code offsetof} (unsigned long), string literals
+     * ({@code char[N]}). Null when some part has no known type; tokens are consumed either way.
+     */
+    /** Runs a typer; on failure (null or a syntax error) rewinds nothing but drops what it reported. */
+    private CType tryType(java.util.function.Supplier<CType> typer) {
+        int nd = diags.size();
+        CType t;
+        try {
+            t = typer.get();
+        } catch (ParseError e) {
+            t = null;
+        }
+        if (t == null) {
+            while (diags.size() > nd) {
+                diags.remove(diags.size() - 1);
+            }
+        }
+        return t;
+    }
+
+    private CType exprType() {
+        CType t = condType();
+        while (peek().is(",")) {
+            advance();
+            t = condType();
+        }
+        return t;
+    }
+
+    private CType condType() {
+        CType c = binType(1);
+        if (!peek().is("?")) {
+            return c;
+        }
+        advance();
+        CType a = exprType();
+        expect(":");
+        CType b = condType();
+        if (a == null || b == null) {
+            return null;
+        }
+        if (isArith(a) && isArith(b)) {
+            return arithmetic(a, b);
+        }
+        return decay(a);
+    }
+
+    private CType binType(int minPrec) {
+        CType left = unaryType();
+        while (true) {
+            Token op = peek();
+            int p = precedence(op);
+            if (p < minPrec) {
+                return left;
+            }
+            advance();
+            CType right = binType(p + 1);
+            left = binaryResult(op.text, left, right);
+        }
+    }
+
+    private CType binaryResult(String op, CType a, CType b) {
+        switch (op) {
+            case "||", "&&", "==", "!=", "<", ">", "<=", ">=" -> {
+                return INT;
+            }
+            default -> {
+            }
+        }
+        if (a == null || b == null) {
+            return null;
+        }
+        CType da = decay(a), db = decay(b);
+        boolean pa = da.resolve() instanceof PointerType, pb = db.resolve() instanceof PointerType;
+        if (op.equals("-") && pa && pb) {
+            return LONG; // ptrdiff_t
+        }
+        if ((op.equals("+") || op.equals("-")) && pa && isArith(db)) {
+            return da;
+        }
+        if (op.equals("+") && pb && isArith(da)) {
+            return db;
+        }
+        if (op.equals("<<") || op.equals(">>")) {
+            return isArith(da) ? promote(da) : null;
+        }
+        return isArith(da) && isArith(db) ? arithmetic(da, db) : null;
+    }
+
+    private CType unaryType() {
+        Token t = peek();
+        if (t.kind == Token.PUNCT) {
+            switch (t.text) {
+                case "(" -> {
+                    if (isTypeStart(peek(1))) {
+                        advance();
+                        CType ct = typeName();
+                        expect(")");
+                        if (peek().is("{")) {
+                            skipBalancedBraces(); // compound literal
+                            return postfixType(ct);
+                        }
+                        unaryType();
+                        return ct;
+                    }
+                }
+                case "&" -> {
+                    advance();
+                    CType v = unaryType();
+                    return v == null ? null : new PointerType(v);
+                }
+                case "*" -> {
+                    advance();
+                    CType v = unaryType();
+                    return v == null ? null : pointee(v);
+                }
+                case "+", "-", "~" -> {
+                    advance();
+                    CType v = unaryType();
+                    return v == null || !isArith(v) ? null : promote(v);
+                }
+                case "!" -> {
+                    advance();
+                    unaryType();
+                    return INT;
+                }
+                case "++", "--" -> {
+                    advance();
+                    return unaryType();
+                }
+                default -> {
+                }
+            }
+        }
+        if (t.kind == Token.IDENT) {
+            switch (t.text) {
+                case "sizeof", "_Alignof", "__alignof__", "__alignof", "alignof" -> {
+                    advance();
+                    if (peek().is("(") && isTypeStart(peek(1))) {
+                        advance();
+                        typeName();
+                        expect(")");
+                    } else {
+                        unaryType();
+                    }
+                    return ULONG;
+                }
+                case "__builtin_offsetof" -> {
+                    advance();
+                    skipBalancedParens();
+                    return ULONG;
+                }
+                default -> {
+                }
+            }
+        }
+        return postfixType(primaryType());
+    }
+
+    private CType primaryType() {
+        Token t = advance();
+        switch (t.kind) {
+            case Token.NUMBER -> {
+                if (t.text.contains(".") || (!t.text.startsWith("0x") && !t.text.startsWith("0X")
+                        && (t.text.contains("e") || t.text.contains("E")))) {
+                    boolean f = t.text.endsWith("f") || t.text.endsWith("F");
+                    return new CType.FloatType(f ? "float" : "double", f ? 4 : 8);
+                }
+                Val v = number(t);
+                return v == null ? null : intTypeOf(v);
+            }
+            case Token.CHAR -> {
+                return INT;
+            }
+            case Token.STRING -> {
+                long n = stringLength(t.text);
+                while (peek().kind == Token.STRING) {
+                    n += stringLength(advance().text);
+                }
+                return new ArrayType(CHAR, n + 1);
+            }
+            case Token.IDENT -> {
+                CType v = variable(t.text);
+                if (v != null) {
+                    return v;
+                }
+                TypeTable.EnumConstant c = types.enumConstant(t.text);
+                if (c != null) {
+                    return c.value() >= Integer.MIN_VALUE && c.value() <= Integer.MAX_VALUE ? INT
+                            : c.owner().underlying() != null ? c.owner().underlying() : LONG;
+                }
+                return null;
+            }
+            default -> {
+            }
+        }
+        if (t.is("(")) {
+            CType v = exprType();
+            expect(")");
+            return v;
+        }
+        pos--;
+        throw error(t, "expected expression before '" + t.text + "'");
+    }
+
+    private CType postfixType(CType v) {
+        while (true) {
+            if (peek().is("[")) {
+                advance();
+                CType idx = exprType();
+                expect("]");
+                if (v == null) {
+                    continue;
+                }
+                CType p = decay(v).resolve();
+                if (p instanceof PointerType pt) {
+                    v = pt.target();
+                } else if (idx != null && decay(idx).resolve() instanceof PointerType pt2) {
+                    v = pt2.target(); // i[p]
+                } else {
+                    v = null;
+                }
+            } else if (peek().is("(")) {
+                advance();
+                while (!peek().is(")")) {
+                    if (peek().kind == Token.EOF) {
+                        error(peek(), "expected ')'");
+                    }
+                    condType();
+                    if (!accept(",")) {
+                        break;
+                    }
+                }
+                expect(")");
+                CType f = v == null ? null : v.resolve();
+                if (f instanceof PointerType p && p.target().resolve() instanceof FuncType) {
+                    f = p.target().resolve();
+                }
+                v = f instanceof FuncType ft ? ft.returnType() : null;
+            } else if (peek().is(".") || peek().is("->")) {
+                boolean arrow = advance().is("->");
+                Token mn = advance();
+                CType r = v == null ? null : arrow ? pointee(v) : v;
+                r = r == null ? null : r.resolve();
+                v = null;
+                if (r instanceof RecordType rec && rec.layout() != null && mn.kind == Token.IDENT) {
+                    Layout.Member f = findMember(rec, mn.text, new long[1]);
+                    v = f == null ? null : f.type();
+                }
+            } else if (peek().is("++") || peek().is("--")) {
+                advance();
+            } else {
+                return v;
+            }
+        }
+    }
+
+    private static CType pointee(CType v) {
+        CType r = v.resolve();
+        if (r instanceof PointerType p) {
+            return p.target();
+        }
+        if (r instanceof ArrayType a) {
+            return a.element();
+        }
+        return null;
+    }
+
+    /** Arrays and functions used as values become pointers. */
+    private static CType decay(CType t) {
+        CType r = t.resolve();
+        if (r instanceof ArrayType a) {
+            return new PointerType(a.element());
+        }
+        if (r instanceof FuncType) {
+            return new PointerType(t);
+        }
+        return t;
+    }
+
+    private static boolean isArith(CType t) {
+        CType r = t.resolve();
+        return r instanceof IntType || r instanceof EnumType || r instanceof CType.FloatType;
+    }
+
+    /** Integer promotion: anything narrower than int (and _Bool, char, short, small enums) becomes int. */
+    private static CType promote(CType t) {
+        CType r = t.resolve();
+        if (r instanceof EnumType e) {
+            r = e.underlying() == null ? INT : e.underlying();
+        }
+        if (r instanceof IntType it && it.size() < 4) {
+            return INT;
+        }
+        return r;
+    }
+
+    /** C's usual arithmetic conversions. */
+    private static CType arithmetic(CType a, CType b) {
+        CType x = promote(a), y = promote(b);
+        if (x instanceof CType.FloatType || y instanceof CType.FloatType) {
+            long sx = x instanceof CType.FloatType ? x.size() : 0, sy = y instanceof CType.FloatType ? y.size() : 0;
+            return sx >= sy ? x : y;
+        }
+        if (!(x instanceof IntType ix) || !(y instanceof IntType iy)) {
+            return null;
+        }
+        if (ix.equals(iy)) {
+            return ix;
+        }
+        int rx = rank(ix), ry = rank(iy);
+        if (ix.signed() == iy.signed()) {
+            return rx >= ry ? ix : iy;
+        }
+        IntType u = ix.signed() ? iy : ix, sgn = ix.signed() ? ix : iy;
+        if (rank(u) >= rank(sgn)) {
+            return u;
+        }
+        if (sgn.size() > u.size()) {
+            return sgn;
+        }
+        return unsignedOf(sgn);
+    }
+
+    private static int rank(IntType t) {
+        String s = t.spelling();
+        if (s.contains("long long")) {
+            return 5;
+        }
+        if (s.contains("__int128")) {
+            return 6;
+        }
+        return switch ((int) t.size()) {
+            case 1 -> 1;
+            case 2 -> 2;
+            case 4 -> 3;
+            default -> 4;
+        };
+    }
+
+    private static IntType unsignedOf(IntType t) {
+        if (t == LLONG) {
+            return ULLONG;
+        }
+        if (t == LONG) {
+            return ULONG;
+        }
+        if (t == INT128) {
+            return UINT128;
+        }
+        return t.size() == 8 ? ULONG : UINT;
+    }
+
+    private static IntType intTypeOf(Val v) {
+        return v.wide() ? (v.uns() ? ULONG : LONG) : (v.uns() ? UINT : INT);
     }
 
     CType typeName() {
@@ -1431,6 +1803,10 @@ final class CParser {
         return fallback;
     }
 
+    private static boolean isUnnamedBitField(Layout.Member m) {
+        return m.name() == null && m.isBitField();
+    }
+
     private static long roundUp(long v, long a) {
         if (a <= 1) {
             return v;
@@ -1444,6 +1820,9 @@ final class CParser {
         }
         java.util.BitSet used = new java.util.BitSet((int) total);
         for (Layout.Member m : members) {
+            if (isUnnamedBitField(m)) {
+                continue; // BTF does not describe it: its bytes are padding as far as the kernel's key compare goes
+            }
             cover(used, m.type(), m.bitWidth() >= 0 ? m.offset() : m.offset(), m.bitWidth() >= 0 ? m.size() : -1, total);
         }
         long lastEnd = 0;
@@ -1476,7 +1855,9 @@ final class CParser {
         }
         if (r instanceof RecordType rec && rec.layout() != null) {
             for (Layout.Member m : rec.layout().members()) {
-                cover(used, m.type(), off + m.offset(), m.bitWidth() >= 0 ? m.size() : -1, limit);
+                if (!isUnnamedBitField(m)) {
+                    cover(used, m.type(), off + m.offset(), m.bitWidth() >= 0 ? m.size() : -1, limit);
+                }
             }
             return;
         }
@@ -1797,6 +2178,10 @@ final class CParser {
                     } else {
                         int save = pos;
                         ct = sizeofExpressionType();
+                        if (ct == null) {
+                            pos = save;
+                            ct = tryType(this::unaryType);
+                        }
                         if (ct == null) {
                             pos = save;
                             unary();

@@ -416,7 +416,7 @@ final class Preprocessor {
                 List<Token> arg = args.get(paramIndex(m, body.get(i + 1)));
                 Token s = stringize(arg, bt).relocate(f, l, c, el, ec);
                 s.hideSet = hs;
-                addPasting(out, List.of(s), pasteNext, bt);
+                addPasting(out, List.of(s), pasteNext, name);
                 pasteNext = false;
                 i++;
                 continue;
@@ -431,12 +431,19 @@ final class Preprocessor {
                 List<Token> arg;
                 if (raw) {
                     arg = args.get(pi);
-                    // GNU comma swallowing: ", ## __VA_ARGS__" with nothing passed drops the comma
-                    if (pasteNext && arg.isEmpty() && m.variadic && pi == m.params.size() - 1 && !out.isEmpty()
+                    // GNU comma swallowing: ", ## __VA_ARGS__" drops the comma when nothing is passed, and
+                    // otherwise pastes nothing: the comma stays and the (expanded) arguments follow it
+                    if (pasteNext && m.variadic && pi == m.params.size() - 1 && !out.isEmpty()
                             && out.get(out.size() - 1).is(",")) {
-                        out.remove(out.size() - 1);
                         pasteNext = false;
-                        continue;
+                        if (arg.isEmpty()) {
+                            out.remove(out.size() - 1);
+                            continue;
+                        }
+                        if (expandedArgs.get(pi) == null) {
+                            expandedArgs.set(pi, expandIsolated(args.get(pi)));
+                        }
+                        arg = expandedArgs.get(pi);
                     }
                 } else {
                     if (expandedArgs.get(pi) == null) {
@@ -453,13 +460,13 @@ final class Preprocessor {
                 if (!copy.isEmpty() && i > 0) {
                     copy.set(0, withSpace(copy.get(0), bt.space));
                 }
-                addPasting(out, copy, pasteNext, bt);
+                addPasting(out, copy, pasteNext, name);
                 pasteNext = false;
                 continue;
             }
             Token x = bt.relocate(f, l, c, el, ec);
             x.hideSet = hs;
-            addPasting(out, List.of(x), pasteNext, bt);
+            addPasting(out, List.of(x), pasteNext, name);
             pasteNext = false;
         }
         if (!out.isEmpty()) {
