@@ -47,7 +47,9 @@ final class HoverFeature {
         }
         MapFacts named = a.map(w);
         if (named != null) {
-            return Optional.of(mapHover(named, live));
+            String from = a.isThisDocument(named.def().uri()) ? ""
+                    : "\n\n*Defined in " + SymbolFeature.headerPlace(named) + "* (an included header)";
+            return Optional.of(mapHover(named, live) + from);
         }
         String before = a.index().wordBefore(line, word.range().startCol());
         TypeTable types = a.result().types();

@@ -179,7 +179,8 @@ final class CParser {
             diags.add(new CDiagnostic(Severity.ERROR, "internal-error", "C front end failure: " + e, uri,
                     SourceRange.NONE));
         }
-        return new CFrontResult(uri, List.copyOf(maps), List.copyOf(diags), types, macroDefs);
+        return new CFrontResult(uri, List.copyOf(maps), List.copyOf(diags), types, macroDefs,
+                pp == null ? Map.of() : pp.includeSites);
     }
 
     /** Puts this parse's own layer over the header units its preprocessor read, and takes their maps. */
@@ -2641,6 +2642,9 @@ final class CParser {
         if (!nums.containsKey("type") && depth == 0 && nameTok.file != 0) {
             diag(Severity.WARNING, "map-definition", "map '" + name + "' has no type", nameTok);
         }
+        if (depth == 0 && nameTok.file != 0 && type.isPresent()) {
+            loaderCompletion(name, nameTok, type.getAsLong(), keySize, valueSize, nums.containsKey("max_entries"));
+        }
         return new MapDefinition(name, uriOf(nameTok), posOf(nameTok), whole, MapDefinition.Style.BTF, type,
                 typeName(type), kernelName(type), keySize, valueSize,
                 nums.getOrDefault("max_entries", OptionalLong.empty()),
@@ -2649,6 +2653,34 @@ final class CParser {
                 nums.getOrDefault("pinning", OptionalLong.of(0)),
                 keyType, valueType, java.util.Collections.unmodifiableMap(fields), inner,
                 java.util.Collections.unmodifiableSet(unknown));
+    }
+
+    /**
+     * What the loader does with a map defined without some sizes (checked with libbpf 1.1 through bpftool 7.1 on
+     * Linux 6.18): a perf_event_array without max_entries gets the number of possible CPUs; nothing fills in
+     * key_size/value_size, so a perf_event_array or stack_trace without them fails BPF_MAP_CREATE with EINVAL.
+     */
+    private void loaderCompletion(String name, Token nameTok, long type, OptionalLong keySize, OptionalLong valueSize,
+                                  boolean hasMaxEntries) {
+        if (type == 4) { // BPF_MAP_TYPE_PERF_EVENT_ARRAY
+            if (!hasMaxEntries) {
+                diag(Severity.INFO, "map-loader", "map '" + name + "': max_entries is not given; libbpf sets it to the"
+                        + " number of possible CPUs when it loads the object", nameTok);
+            }
+            if (keySize.isEmpty() || valueSize.isEmpty()) {
+                diag(Severity.WARNING, "map-loader", "map '" + name + "': a perf_event_array needs key_size and value_size"
+                        + " of 4 (sizeof(u32)); libbpf does not fill them in, so BPF_MAP_CREATE returns EINVAL", nameTok);
+            }
+        } else if (type == 7) { // BPF_MAP_TYPE_STACK_TRACE
+            if (valueSize.isEmpty()) {
+                diag(Severity.WARNING, "map-loader", "map '" + name + "': a stack_trace map needs value_size (a multiple"
+                        + " of 8: depth * sizeof(u64)); libbpf does not fill it in, so BPF_MAP_CREATE returns EINVAL", nameTok);
+            }
+            if (!hasMaxEntries) {
+                diag(Severity.WARNING, "map-loader", "map '" + name + "': max_entries is not given and libbpf does not"
+                        + " fill it in for a stack_trace map: BPF_MAP_CREATE returns EINVAL", nameTok);
+            }
+        }
     }
 
     private String textOfTokens(Token a, Token b) {

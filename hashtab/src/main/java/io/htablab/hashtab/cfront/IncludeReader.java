@@ -36,6 +36,11 @@ public interface IncludeReader {
         public int hashCode() {
             return hash;
         }
+
+        @Override
+        public String toString() {
+            return "text(" + length + "," + Integer.toHexString(hash) + ")";
+        }
     }
 
     /** A fingerprint of a file on disk. */

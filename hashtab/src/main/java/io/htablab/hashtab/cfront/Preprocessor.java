@@ -95,6 +95,9 @@ final class Preprocessor {
     boolean uncacheable;
     long charsRead;
     private int unitDepth;
+    /** Included file uri to the #include in the main file (index 1) that brought it in. */
+    final Map<String, SourceRange> includeSites = new HashMap<>();
+    private SourceRange topSite;
 
     Preprocessor(List<SourceFile> files, List<CDiagnostic> diags, CFrontOptions options, boolean fileUris) {
         this(files, diags, options, fileUris, null);
@@ -851,6 +854,9 @@ final class Preprocessor {
         SourceRange where = new SourceRange(first.line, first.col, Math.max(first.line, last.endLine),
                 last.endLine > first.line ? last.endCol : Math.max(first.col, last.endCol));
         String uri = files.get(f.file).uri;
+        if (f.file == 1) {
+            topSite = where;
+        }
         int[] dirIndex = new int[1];
         Path p = resolve(header, system, f.file, next, dirIndex);
         if (p == null) {
@@ -888,6 +894,14 @@ final class Preprocessor {
                     () -> CParser.parseHeader(this, before, p, incUri, dirIndex[0]));
             if (u != null) {
                 applyUnit(u, true);
+                if (topSite != null) {
+                    includeSites.putIfAbsent(incUri, topSite);
+                    for (MapDefinition m : u.maps()) {
+                        if (m.uri() != null) {
+                            includeSites.putIfAbsent(m.uri(), topSite);
+                        }
+                    }
+                }
                 return;
             }
         }
@@ -900,6 +914,9 @@ final class Preprocessor {
         }
         stamps.add(new HeaderUnit.Stamp(p, stamp));
         charsRead += text.get().length();
+        if (topSite != null) {
+            includeSites.putIfAbsent(incUri, topSite);
+        }
         int idx = files.size();
         SourceFile sf = new SourceFile(incUri, text.get(), p);
         sf.dirIndex = dirIndex[0];
