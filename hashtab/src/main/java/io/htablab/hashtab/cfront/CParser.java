@@ -238,6 +238,12 @@ final class CParser {
             return null;
         }
         String headerText = read.get();
+        if (LAZY_HEADERS) {
+            HeaderUnit lazy = LazyHeader.unit(including, before, path, headerUri, headerText, stamp);
+            if (lazy != null) {
+                return lazy;
+            }
+        }
         CParser c = new CParser(headerUri, headerText, opts);
         c.files.add(new SourceFile(null, "", null));
         SourceFile sf = new SourceFile(headerUri, headerText, path);
@@ -289,6 +295,32 @@ final class CParser {
         return new HeaderUnit(before, HeaderCache.mix(before, read2.toString()), path.toString(), c.under,
                 java.util.Collections.unmodifiableMap(delta), Set.copyOf(once), c.pp.counter(), c.types,
                 Map.copyOf(c.variables), c.keptSyntax(), List.copyOf(c.maps), List.copyOf(c.diags), stamps, weight);
+    }
+
+    /** {@code -Dhtablab.cfront.lazyHeaders=false} parses bpftool-dumped headers eagerly (to compare the two). */
+    static final boolean LAZY_HEADERS = !"false".equals(System.getProperty("htablab.cfront.lazyHeaders"));
+
+    /** Parses one declaration of a lazily read header into its shared layer (the caller holds its lock). */
+    static void parseDeclarationInto(LazyHeader lh, String chunk, int line) {
+        CParser c = new CParser(lh.uri(), chunk, lh.options());
+        c.files.add(new SourceFile(null, "", null));
+        SourceFile sf = new SourceFile(lh.uri(), chunk, lh.path());
+        sf.lineOffset = line;
+        c.files.add(sf);
+        c.pp = new Preprocessor(c.files, c.diags, lh.options(), lh.fileUris(), null, lh.macros());
+        try {
+            List<Token> tokens = c.pp.run(1);
+            c.under = lh.previous();
+            c.types = lh.table();
+            c.toks = tokens.toArray(new Token[0]);
+            for (int i = 0; i < c.toks.length; i++) {
+                c.toks[i].index = i;
+            }
+            c.pos = 0;
+            c.translationUnit();
+        } catch (RuntimeException | StackOverflowError e) {
+            // a declaration that cannot be read leaves its names unknown, as a parse error would
+        }
     }
 
     /** The member syntax a later map definition may need: records with a member a map reads; tokens dropped. */

@@ -27,7 +27,16 @@ final class Lexer {
     /** Spliced text only: start offsets of the original lines. */
     private final int[] origLineStarts;
 
+    /** First line of {@code text} in its file (a slice of a file starts on its own line there). */
+    private final int lineOffset;
+
     Lexer(String text, int file, String uri, List<CDiagnostic> diags) {
+        this(text, file, uri, diags, 0);
+    }
+
+    Lexer(String text, int file, String uri, List<CDiagnostic> diags, int lineOffset) {
+        this.lineOffset = lineOffset;
+        this.line = lineOffset;
         this.file = file;
         this.uri = uri;
         this.diags = diags;
@@ -112,7 +121,7 @@ final class Lexer {
     }
 
     private int startLineAt(int at) {
-        return orig == null ? line : origLine(orig[at]);
+        return orig == null ? line : origLine(orig[at]) + lineOffset;
     }
 
     private int startColAt(int at) {
@@ -204,7 +213,8 @@ final class Lexer {
         }
         int endOff = i > start ? orig[i - 1] + 1 : orig[i];
         int el = origLine(endOff);
-        return new Token(kind, s.substring(start, i), file, startLine, startCol, el, endOff - origLineStarts[el]);
+        return new Token(kind, s.substring(start, i), file, startLine, startCol, el + lineOffset,
+                endOff - origLineStarts[el]);
     }
 
     private Token lexOne() {

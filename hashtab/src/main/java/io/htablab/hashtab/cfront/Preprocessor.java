@@ -72,7 +72,7 @@ final class Preprocessor {
 
     final List<SourceFile> files;
     final List<CDiagnostic> diags;
-    final Map<String, Macro> macros = new HashMap<>();
+    final Map<String, Macro> macros;
     private final CFrontOptions options;
     private final ArrayDeque<FileState> stack = new ArrayDeque<>();
     private final Set<String> onceFiles = new HashSet<>();
@@ -105,6 +105,13 @@ final class Preprocessor {
 
     Preprocessor(List<SourceFile> files, List<CDiagnostic> diags, CFrontOptions options, boolean fileUris,
                  HeaderCache cache) {
+        this(files, diags, options, fileUris, cache, new HashMap<>());
+    }
+
+    /** With {@code macros} as the macro table itself (a declaration of a lazily read header: read-only use). */
+    Preprocessor(List<SourceFile> files, List<CDiagnostic> diags, CFrontOptions options, boolean fileUris,
+                 HeaderCache cache, Map<String, Macro> macros) {
+        this.macros = macros;
         this.files = files;
         this.diags = diags;
         this.options = options;
@@ -175,7 +182,7 @@ final class Preprocessor {
     /** Runs file {@code index} to the end and returns its tokens (macros persist across calls). */
     List<Token> run(int index) {
         SourceFile sf = files.get(index);
-        stack.push(new FileState(index, new Lexer(sf.text, index, sf.uri, diags).run()));
+        stack.push(new FileState(index, new Lexer(sf.text, index, sf.uri, diags, sf.lineOffset).run()));
         eof = null;
         List<Token> out = new ArrayList<>();
         while (true) {

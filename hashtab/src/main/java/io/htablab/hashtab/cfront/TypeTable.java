@@ -32,6 +32,8 @@ public final class TypeTable {
     private final Map<String, EnumConstant> enumConstants = new LinkedHashMap<>();
     private final Set<String> unknownConstants = new HashSet<>();
     private final List<RecordType> allRecords = new ArrayList<>();
+    /** Set for the layer of a header read on demand: lookups go through it (it holds the lock). */
+    private LazyHeader lazy;
 
     /** An empty table with no headers under it. */
     public TypeTable() {
@@ -42,12 +44,16 @@ public final class TypeTable {
         this.parent = parent;
     }
 
+    void setLazy(LazyHeader l) {
+        this.lazy = l;
+    }
+
     /** The layer of the headers read before this one, or null. */
     TypeTable parent() { return parent; }
 
     public RecordType struct(String tag) {
         for (TypeTable t = this; t != null; t = t.parent) {
-            RecordType r = t.structs.get(tag);
+            RecordType r = t.lazy != null ? t.lazy.struct(tag) : t.structs.get(tag);
             if (r != null) {
                 return r;
             }
@@ -57,7 +63,7 @@ public final class TypeTable {
 
     public RecordType union(String tag) {
         for (TypeTable t = this; t != null; t = t.parent) {
-            RecordType r = t.unions.get(tag);
+            RecordType r = t.lazy != null ? t.lazy.union(tag) : t.unions.get(tag);
             if (r != null) {
                 return r;
             }
@@ -67,7 +73,7 @@ public final class TypeTable {
 
     public EnumType enumType(String tag) {
         for (TypeTable t = this; t != null; t = t.parent) {
-            EnumType e = t.enums.get(tag);
+            EnumType e = t.lazy != null ? t.lazy.enumType(tag) : t.enums.get(tag);
             if (e != null) {
                 return e;
             }
@@ -77,7 +83,7 @@ public final class TypeTable {
 
     public CType.TypedefType typedef(String name) {
         for (TypeTable t = this; t != null; t = t.parent) {
-            CType.TypedefType d = t.typedefs.get(name);
+            CType.TypedefType d = t.lazy != null ? t.lazy.typedef(name) : t.typedefs.get(name);
             if (d != null) {
                 return d;
             }
@@ -87,7 +93,7 @@ public final class TypeTable {
 
     public EnumConstant enumConstant(String name) {
         for (TypeTable t = this; t != null; t = t.parent) {
-            EnumConstant c = t.enumConstants.get(name);
+            EnumConstant c = t.lazy != null ? t.lazy.enumConstant(name) : t.enumConstants.get(name);
             if (c != null) {
                 return c;
             }
@@ -98,7 +104,7 @@ public final class TypeTable {
     /** True when the innermost definition of this enum constant has a value the front end could not compute. */
     boolean isUnknownConstant(String name) {
         for (TypeTable t = this; t != null; t = t.parent) {
-            if (t.enumConstants.containsKey(name)) {
+            if (t.lazy != null ? t.lazy.definesConstant(name) : t.enumConstants.containsKey(name)) {
                 return t.unknownConstants.contains(name);
             }
         }
@@ -107,11 +113,11 @@ public final class TypeTable {
 
     /** Every struct and union, named or anonymous, in the order their definitions started (headers first). */
     public List<RecordType> records() {
+        List<RecordType> own = ownRecords();
         if (parent == null) {
-            return Collections.unmodifiableList(allRecords);
+            return own;
         }
         List<RecordType> below = parent.records();
-        List<RecordType> own = allRecords;
         return new AbstractList<>() {
             @Override
             public RecordType get(int index) {
@@ -125,8 +131,18 @@ public final class TypeTable {
         };
     }
 
-    /** The structs and unions defined in this layer only (the file itself, not the shared headers under it). */
-    public List<RecordType> ownRecords() { return Collections.unmodifiableList(allRecords); }
+    /**
+     * The structs and unions defined in this layer only (the file itself, not the shared headers under it). For a
+     * header read on demand ({@link LazyHeader}) that is the ones read so far: the types files have used.
+     */
+    public List<RecordType> ownRecords() {
+        if (lazy != null) {
+            synchronized (lazy) {
+                return List.copyOf(allRecords);
+            }
+        }
+        return Collections.unmodifiableList(allRecords);
+    }
 
     public Collection<RecordType> structs() { return merged(t -> t.structs); }
 
@@ -139,7 +155,7 @@ public final class TypeTable {
     public Collection<EnumConstant> enumConstants() { return merged(t -> t.enumConstants); }
 
     private <V> Collection<V> merged(java.util.function.Function<TypeTable, Map<String, V>> layer) {
-        if (parent == null) {
+        if (parent == null && lazy == null) {
             return Collections.unmodifiableCollection(layer.apply(this).values());
         }
         List<TypeTable> chain = new ArrayList<>();
@@ -148,7 +164,14 @@ public final class TypeTable {
         }
         Map<String, V> all = new LinkedHashMap<>();
         for (int i = chain.size() - 1; i >= 0; i--) {
-            all.putAll(layer.apply(chain.get(i)));
+            TypeTable t = chain.get(i);
+            if (t.lazy != null) {
+                synchronized (t.lazy) {
+                    all.putAll(layer.apply(t));
+                }
+            } else {
+                all.putAll(layer.apply(t));
+            }
         }
         return Collections.unmodifiableCollection(all.values());
     }
@@ -156,6 +179,14 @@ public final class TypeTable {
     RecordType ownStruct(String tag) { return structs.get(tag); }
 
     RecordType ownUnion(String tag) { return unions.get(tag); }
+
+    EnumType ownEnum(String tag) { return enums.get(tag); }
+
+    CType.TypedefType ownTypedef(String name) { return typedefs.get(name); }
+
+    EnumConstant ownEnumConstant(String name) { return enumConstants.get(name); }
+
+    LazyHeader lazy() { return lazy; }
 
     void putStruct(RecordType r) { structs.put(r.name(), r); }
 
