@@ -244,10 +244,16 @@ final class LazyHeader {
         int fp = firstParen >= 0 && tail.startsWith("(*", firstParen) ? firstParen : -1;
         if (fp >= 0) {
             int i = fp + 2;
-            while (i < tail.length() && (tail.charAt(i) == '*' || tail.charAt(i) == ' ')) {
-                i++;
+            while (true) {
+                while (i < tail.length() && (tail.charAt(i) == '*' || tail.charAt(i) == ' ')) {
+                    i++;
+                }
+                String word = identifierAt(tail, i);
+                if (word == null || !(word.equals("const") || word.equals("volatile") || word.equals("restrict"))) {
+                    return word;
+                }
+                i += word.length(); // a qualifier of the pointer: "(* const name)"
             }
-            return identifierAt(tail, i);
         }
         // drop attributes, then take the identifier before '[', '(' or ';'
         String t = tail.contains("__attribute__") ? ATTRIBUTE.matcher(tail).replaceAll(" ") : tail;
