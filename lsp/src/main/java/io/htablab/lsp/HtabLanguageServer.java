@@ -129,6 +129,7 @@ public final class HtabLanguageServer implements LanguageServer, LanguageClientA
         if (options instanceof JsonElement json) {
             service.setSettings(service.settings().merge(json));
         }
+        service.warmUp(params == null ? null : pathOf(params.getRootUri() == null ? "" : params.getRootUri()));
         ServerCapabilities caps = new ServerCapabilities();
         caps.setTextDocumentSync(TextDocumentSyncKind.Full);
         caps.setHoverProvider(true);

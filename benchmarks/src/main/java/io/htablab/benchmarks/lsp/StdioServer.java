@@ -105,6 +105,11 @@ final class StdioServer implements AutoCloseable {
         return published.computeIfAbsent(uri, u -> new LinkedBlockingQueue<>());
     }
 
+    /** CPU time the server process has used so far (all its threads: parser, JIT compilers, GC), in ns. */
+    long serverCpuNanos() {
+        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    }
+
     void open(String uri, String text) {
         queue(uri).clear();
         server.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(new TextDocumentItem(uri, "c", version++, text)));

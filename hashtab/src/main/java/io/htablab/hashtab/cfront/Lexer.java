@@ -151,32 +151,19 @@ final class Lexer {
                     newline(i);
                     space = true;
                 } else if (c == '/' && i + 1 < n && s.charAt(i + 1) == '/') {
-                    while (i < n && s.charAt(i) != '\n') {
-                        // a backslash-newline continues a // comment, as in C
-                        if (s.charAt(i) == '\\' && i + 1 < n && s.charAt(i + 1) == '\n') {
-                            i += 2;
-                            newline(i);
-                            continue;
-                        }
-                        i++;
-                    }
+                    // splices are gone (phase 2), so the comment ends at the newline; indexOf is the fast scan
+                    int eol = s.indexOf('\n', i);
+                    i = eol < 0 ? n : eol;
                     space = true;
                 } else if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
                     int startLine = startLineAt(i), startCol = startColAt(i);
-                    i += 2;
-                    boolean closed = false;
-                    while (i < n) {
-                        char d = s.charAt(i);
-                        if (d == '*' && i + 1 < n && s.charAt(i + 1) == '/') {
-                            i += 2;
-                            closed = true;
-                            break;
-                        }
-                        if (d == '\n') {
-                            newline(i + 1);
-                        }
-                        i++;
+                    int close = s.indexOf("*/", i + 2);
+                    boolean closed = close >= 0;
+                    int stop = closed ? close : n;
+                    for (int nl = s.indexOf('\n', i + 2); nl >= 0 && nl < stop; nl = s.indexOf('\n', nl + 1)) {
+                        newline(nl + 1);
                     }
+                    i = closed ? close + 2 : n;
                     if (!closed) {
                         diags.add(new CDiagnostic(CDiagnostic.Severity.ERROR, "syntax", "unterminated /* comment", uri,
                                 new SourceRange(startLine, startCol, startLine, startCol + 2)));
