@@ -113,7 +113,7 @@ class ClangGroundTruthTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     void cfrontAgreesWithClang(String name) throws Exception {
-        assumeTrue(tool("clang") && tool("bpftool") && tool("llvm-objdump"),
+        assumeTrue(tool("clang") && tool("bpftool") && tool("llvm-objdump") && tool("llvm-dwarfdump"),
                 "clang, bpftool or llvm-objdump not installed (apt-get install -y clang llvm libbpf-dev bpftool); skipping");
         Path src = corpusDir().resolve(name);
         List<Path> includes = new ArrayList<>();
