@@ -97,6 +97,7 @@ public final class HtabLanguageServer implements LanguageServer, LanguageClientA
     public HtabLanguageServer(HtabLanguageService service, IntConsumer exit) {
         this.service = service;
         this.exit = exit;
+        HtabLanguageService.warmUpFrontEnd();
         service.setIncludeReader(new IncludeReader() {
             @Override
             public Optional<String> read(Path path) {

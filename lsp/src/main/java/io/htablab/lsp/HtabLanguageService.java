@@ -122,6 +122,30 @@ public final class HtabLanguageService {
         t.start();
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean FRONT_END_WARM = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Once per JVM, as soon as a server exists (before the client's initialize arrives): parses the built-ins and
+     * the common uapi/libbpf headers in the background, so class loading and the first JIT compilations of the
+     * front end overlap the JVM's and LSP4J's start-up instead of the first file's diagnostics.
+     */
+    static void warmUpFrontEnd() {
+        if ("false".equals(System.getProperty("htablab.lsp.warmUp")) || !FRONT_END_WARM.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                CFront.parse("untitled:warm-up.bpf.c", "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
+                        + "struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 1); __type(key, __u32);"
+                        + " __type(value, __u64); } m SEC(\".maps\");\n");
+            } catch (RuntimeException e) {
+                // nothing is lost: the first file does the work
+            }
+        }, "htab-warm-up-front-end");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** A parse that takes longer than this is abandoned (the document gets an error instead of a hung server). */
     static final long PARSE_TIMEOUT_MILLIS = 10_000;
 
