@@ -56,6 +56,34 @@ final class DiagnosticsFeature {
         return valid;
     }
 
+    /**
+     * The map checks for a map defined in an included header (used by {@code check}, which reports such maps
+     * at the header's lines): the front end's findings inside the map's definition, then the same checks as
+     * for a document's own maps. Ranges are in the header.
+     */
+    static List<HtabDiagnostic> headerMapChecks(Analysis a, MapFacts m) {
+        List<HtabDiagnostic> out = new ArrayList<>();
+        for (CDiagnostic d : a.result().diagnostics()) {
+            if (d.uri() != null && d.uri().equals(m.def().uri()) && d.range() != null
+                    && CodeActionFeature.overlaps(d.range(), m.def().range().union(m.def().nameRange()))) {
+                Severity severity = switch (d.severity()) {
+                    case ERROR -> Severity.ERROR;
+                    case WARNING -> Severity.WARNING;
+                    case INFO -> Severity.INFO;
+                };
+                out.add(new HtabDiagnostic(d.code().startsWith("unknown-") ? Severity.INFO : severity,
+                        "cfront." + d.code(), d.message(), d.range(), m.name()));
+            }
+        }
+        if (!hasFrontEndError(out, m)) {
+            createChecks(m, out);
+        }
+        keyPadding(m, out);
+        percpuMemory(m, a.settings(), out);
+        lruEarlyEviction(m, out);
+        return out;
+    }
+
     private static boolean hasFrontEndError(List<HtabDiagnostic> found, MapFacts m) {
         for (HtabDiagnostic d : found) {
             if (d.severity() == Severity.ERROR && d.code().startsWith("cfront.")

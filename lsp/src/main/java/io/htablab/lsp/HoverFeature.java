@@ -54,7 +54,9 @@ final class HoverFeature {
             named = new MapFacts(CallSites.map(a, w), a.settings().possibleCpus()); // a map from an included header
         }
         if (named != null) {
-            return Optional.of(mapHover(named, live));
+            String from = a.isThisDocument(named.def().uri()) ? ""
+                    : "\n\n*Defined in " + SymbolFeature.headerPlace(named) + "* (an included header)";
+            return Optional.of(mapHover(named, live) + from);
         }
         String before = a.index().wordBefore(line, word.range().startCol());
         TypeTable types = a.result().types();

@@ -100,7 +100,18 @@ public final class HtabLanguageServer implements LanguageServer, LanguageClientA
     public HtabLanguageServer(HtabLanguageService service, IntConsumer exit) {
         this.service = service;
         this.exit = exit;
-        service.setIncludeReader(this::readInclude);
+        HtabLanguageService.warmUpFrontEnd();
+        service.setIncludeReader(new IncludeReader() {
+            @Override
+            public Optional<String> read(Path path) {
+                return readInclude(path);
+            }
+
+            @Override
+            public Object fingerprint(Path path) {
+                return includeFingerprint(path);
+            }
+        });
     }
 
     public HtabLanguageService service() {
@@ -122,6 +133,7 @@ public final class HtabLanguageServer implements LanguageServer, LanguageClientA
         if (options instanceof JsonElement json) {
             service.setSettings(service.settings().merge(json));
         }
+        service.warmUp(params == null ? null : pathOf(params.getRootUri() == null ? "" : params.getRootUri()));
         ServerCapabilities caps = new ServerCapabilities();
         caps.setTextDocumentSync(TextDocumentSyncKind.Full);
         caps.setHoverProvider(true);
@@ -160,13 +172,26 @@ public final class HtabLanguageServer implements LanguageServer, LanguageClientA
 
     /** Included files come from the open buffer when the editor has them open. */
     private Optional<String> readInclude(Path path) {
+        String open = openText(path);
+        return open != null ? Optional.of(open) : IncludeReader.FILE_SYSTEM.read(path);
+    }
+
+    /** An open buffer changes the fingerprint with its text; a file on disk by size and time (a stat, no read). */
+    private Object includeFingerprint(Path path) {
+        String open = openText(path);
+        return open != null ? new IncludeReader.TextStamp(open.length(), open.hashCode(), open)
+                : IncludeReader.FILE_SYSTEM.fingerprint(path);
+    }
+
+    private String openText(Path path) {
+        Path want = path.normalize();
         for (Map.Entry<String, Document> e : documents.entrySet()) {
             Path p = pathOf(e.getKey());
-            if (p != null && p.normalize().equals(path.normalize())) {
-                return Optional.of(e.getValue().text());
+            if (p != null && p.normalize().equals(want)) {
+                return e.getValue().text();
             }
         }
-        return IncludeReader.FILE_SYSTEM.read(path);
+        return null;
     }
 
     private static Path pathOf(String uri) {

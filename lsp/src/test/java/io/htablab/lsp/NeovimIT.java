@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NeovimIT {
 
-    static final String SAMPLE = "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n\n"
+    static final String SAMPLE = "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n\n"
             + "struct {\n    __uint(type, BPF_MAP_TYPE_LRU_HASH);\n    __uint(max_entries, 4096);\n"
             + "    __type(key, __u32);\n    __type(value, __u64);\n    __uint(map_flags, BPF_F_NO_PREALLOC);\n"
             + "} sessions SEC(\".maps\");\n";
