@@ -273,8 +273,18 @@ public final class Bpf {
      */
     public long btfLoad(byte[] blob, Memory logBuf) {
         Memory data = copyOf(blob);
-        return call(BPF_BTF_LOAD, btfLoadAttr(data, blob.length, logBuf, logBuf == null ? 0 : (int) logBuf.size(),
-                logBuf == null ? 0 : 1));
+        // Without a log first, as libbpf does: a log level of 1 lists every type, and a BTF with thousands of types
+        // (a value using vmlinux.h types) overflows any reasonable buffer, which fails the load with ENOSPC.
+        long fd = call(BPF_BTF_LOAD, btfLoadAttr(data, blob.length, null, 0, 0));
+        if (fd >= 0 || logBuf == null) {
+            return fd;
+        }
+        // Refused: load again only to fill the log (its tail holds the reason); the first errno is the verdict.
+        long again = call(BPF_BTF_LOAD, btfLoadAttr(data, blob.length, logBuf, (int) logBuf.size(), 1));
+        if (again >= 0) {
+            closeFd(again);
+        }
+        return fd;
     }
 
     /** The NUL-terminated text a verifier log buffer holds. */

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * they are skipped where the kernel has no BTF. The agreement (maps and types matched / compared) is printed
  * and written to {@code target/cfront-agreement.txt}.
  */
-class ClangGroundTruthTest {
+public class ClangGroundTruthTest {
 
     @TempDir
     Path tmp;
@@ -45,7 +45,7 @@ class ClangGroundTruthTest {
     private static volatile Path vmlinuxDir;
 
     /** A vmlinux.h generated from the running kernel's BTF, once per JVM; null when the kernel has none. */
-    static synchronized Path vmlinuxDir() throws IOException, InterruptedException {
+    public static synchronized Path vmlinuxDir() throws IOException, InterruptedException {
         if (vmlinuxDir == null) {
             Path dir = Path.of("target", "vmlinux-gen").toAbsolutePath();
             Path h = dir.resolve("vmlinux.h");

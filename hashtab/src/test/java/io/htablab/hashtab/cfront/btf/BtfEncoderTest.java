@@ -73,9 +73,19 @@ class BtfEncoderTest {
 
     /** clang's BTF of {@code src}, by id. */
     static Map<Long, JsonNode> clangBtf(Path tmp, Path dir, Path src) throws Exception {
+        return clangBtf(tmp, dir, src, List.of());
+    }
+
+    /** {@link #clangBtf(Path, Path, Path)} with extra include directories. */
+    static Map<Long, JsonNode> clangBtf(Path tmp, Path dir, Path src, List<Path> includes) throws Exception {
         Path obj = tmp.resolve(src.getFileName().toString().replace(".c", ".o"));
-        run(dir, "clang", "-O2", "-g", "-target", "bpf", "-I/usr/include/x86_64-linux-gnu", "-c", src.toString(), "-o",
-                obj.toString());
+        List<String> cmd = new java.util.ArrayList<>(
+                List.of("clang", "-O2", "-g", "-target", "bpf", "-I/usr/include/x86_64-linux-gnu"));
+        for (Path i : includes) {
+            cmd.add("-I" + i);
+        }
+        cmd.addAll(List.of("-c", src.toString(), "-o", obj.toString()));
+        run(dir, cmd.toArray(new String[0]));
         JsonNode btf = new ObjectMapper().readTree(run(tmp, "bpftool", "btf", "dump", "-j", "file", obj.toString()));
         Map<Long, JsonNode> byId = new HashMap<>();
         for (JsonNode t : btf.get("types")) {
@@ -90,8 +100,16 @@ class BtfEncoderTest {
         assumeTrue(tool("clang") && tool("bpftool"),
                 "clang or bpftool not installed (apt-get install -y clang llvm libbpf-dev bpftool); skipping");
         Path src = corpusDir().resolve(name);
-        Map<Long, JsonNode> clang = clangBtf(tmp, corpusDir(), src);
-        CFrontResult r = CFront.parse(src.toUri().toString(), Files.readString(src), CFrontOptions.defaults());
+        List<Path> includes = new java.util.ArrayList<>();
+        if (Files.readString(src).contains("vmlinux.h")) {
+            // the same vmlinux.h the ground-truth test generates from this kernel's BTF (never committed)
+            Path vm = io.htablab.hashtab.cfront.ClangGroundTruthTest.vmlinuxDir();
+            assumeTrue(vm != null, "the kernel has no BTF to generate vmlinux.h from; skipping " + name);
+            includes.add(vm);
+        }
+        Map<Long, JsonNode> clang = clangBtf(tmp, corpusDir(), src, includes);
+        CFrontResult r = CFront.parse(src.toUri().toString(), Files.readString(src),
+                CFrontOptions.defaults().withIncludePaths(includes));
 
         BtfEncoder enc = new BtfEncoder();
         Map<Long, Integer> ours = new HashMap<>();
