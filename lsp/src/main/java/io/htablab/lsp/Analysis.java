@@ -19,6 +19,7 @@ public final class Analysis {
     private final CFrontResult result;
     private final LspSettings settings;
     private final List<MapFacts> maps;
+    private final List<MapFacts> headerMaps;
     private volatile List<HtabDiagnostic> diagnostics;
 
     Analysis(String uri, String text, CFrontResult result, LspSettings settings) {
@@ -27,12 +28,16 @@ public final class Analysis {
         this.result = result;
         this.settings = settings;
         List<MapFacts> own = new ArrayList<>();
+        List<MapFacts> included = new ArrayList<>();
         for (MapDefinition m : result.maps()) {
             if (isThisDocument(m.uri())) {
                 own.add(new MapFacts(m, settings.possibleCpus()));
+            } else {
+                included.add(new MapFacts(m, settings.possibleCpus()));
             }
         }
         this.maps = List.copyOf(own);
+        this.headerMaps = List.copyOf(included);
     }
 
     /** Whether something the front end placed in {@code otherUri} belongs to this document (null: yes). */
@@ -74,8 +79,28 @@ public final class Analysis {
         return d;
     }
 
+    /**
+     * The maps defined in included headers (the compiled object has them too), in the order they were read.
+     * Their ranges are in their own files ({@link MapFacts#def()}{@code .uri()}); {@link #includeSite(MapFacts)}
+     * is where this document brings them in.
+     */
+    public List<MapFacts> headerMaps() {
+        return headerMaps;
+    }
+
+    /** The {@code #include} line of this document through which a header map was read (null for own maps). */
+    public SourceRange includeSite(MapFacts m) {
+        return isThisDocument(m.def().uri()) ? null : result.includedAt(m.def().uri());
+    }
+
+    /** A map by name: this document's own first, else one from an included header (for hovers on uses). */
     public MapFacts map(String name) {
         for (MapFacts m : maps) {
+            if (m.name().equals(name)) {
+                return m;
+            }
+        }
+        for (MapFacts m : headerMaps) {
             if (m.name().equals(name)) {
                 return m;
             }

@@ -20,6 +20,12 @@ import java.util.concurrent.Callable;
  * {@code check FILE...}: one JSON line per map definition on standard output; diagnostics that belong to no
  * map (e.g. a syntax error outside every map) go to standard error as "file:line: severity: message [code]".
  * Exit status: 2 when a file could not be read, else 1 when any error was reported, else 0.
+ *
+ * <p>A map defined in an included header is printed for every checked file that includes it, with
+ * {@code "file"} and {@code "line"} of the header and {@code "included_from"} the checked file: each file is
+ * its own object, which carries its own copy of the map, and the macros in effect where it includes the header
+ * can make the map differ from one file to the next. Each file's analysis is dropped once it is printed (only the
+ * parsed headers stay shared), so memory does not grow with the number of files.
  */
 @CommandLine.Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Check eBPF C map definitions and print one JSON line per map.",
@@ -81,6 +87,7 @@ public final class CheckCommand implements Callable<Integer> {
             }
             String uri = file.toAbsolutePath().normalize().toUri().toString();
             Analysis a = service.analyze(uri, text);
+            service.forget(uri);
             List<HtabDiagnostic> diagnostics = a.diagnostics();
             for (HtabDiagnostic d : diagnostics) {
                 errors |= d.severity() == HtabDiagnostic.Severity.ERROR;
@@ -96,6 +103,13 @@ public final class CheckCommand implements Callable<Integer> {
                 unclaimed.removeAll(own);
                 out.println(line(file.toString(), m, own));
             }
+            for (MapFacts m : a.headerMaps()) {
+                List<HtabDiagnostic> own = DiagnosticsFeature.headerMapChecks(a, m);
+                for (HtabDiagnostic d : own) {
+                    errors |= d.severity() == HtabDiagnostic.Severity.ERROR;
+                }
+                out.println(headerLine(file.toString(), m, own));
+            }
             for (HtabDiagnostic d : unclaimed) {
                 err.println(file + ":" + (d.range().startLine() + 1) + ": " + d.severity().word() + ": "
                         + d.message() + " [" + d.code() + "]");
@@ -110,9 +124,30 @@ public final class CheckCommand implements Callable<Integer> {
                 && inner.endLine() <= outer.endLine();
     }
 
+    /** A header map: its own file and line, and the checked file that includes it. */
+    static String headerLine(String includedFrom, MapFacts m, List<HtabDiagnostic> diagnostics) {
+        String uri = m.def().uri();
+        String file = uri;
+        try {
+            if (uri != null && uri.startsWith("file:")) {
+                file = Path.of(java.net.URI.create(uri)).toString();
+            }
+        } catch (RuntimeException e) {
+            // keep the uri as written
+        }
+        return line(file, includedFrom, m, diagnostics);
+    }
+
     static String line(String file, MapFacts m, List<HtabDiagnostic> diagnostics) {
+        return line(file, null, m, diagnostics);
+    }
+
+    private static String line(String file, String includedFrom, MapFacts m, List<HtabDiagnostic> diagnostics) {
         ObjectNode o = JSON.createObjectNode();
         o.put("file", file);
+        if (includedFrom != null) {
+            o.put("included_from", includedFrom);
+        }
         o.put("map", m.name());
         o.put("line", m.def().nameRange().startLine() + 1);
         o.put("type", m.kernelName());

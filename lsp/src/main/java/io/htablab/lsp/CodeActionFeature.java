@@ -21,8 +21,9 @@ import java.util.function.Function;
 /**
  * Quick fixes for what {@link DiagnosticsFeature} reports: drop BPF_F_NO_PREALLOC from an LRU map, drop
  * BPF_F_NO_COMMON_LRU from a non-LRU map, and for a padded key struct either reorder its members by
- * decreasing alignment or add explicit padding members. Struct rewrites are offered only after re-reading
- * the edited text confirms they do what the title says.
+ * decreasing alignment or add explicit padding members; for a key that reaches a map helper with unwritten
+ * bytes, zero it ({@link CallSiteFixes}). Rewrites are offered only after re-reading the edited text confirms
+ * they do what the title says.
  */
 final class CodeActionFeature {
 
@@ -63,6 +64,8 @@ final class CodeActionFeature {
                 add(out, seen, explicitPadding(a, r, reparse));
             }
         }
+        // Keys passed to map helpers with unwritten bytes.
+        CallSiteFixes.actions(a, range, reparse, out);
         return out;
     }
 

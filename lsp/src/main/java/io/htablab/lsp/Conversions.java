@@ -42,6 +42,10 @@ final class Conversions {
         return new SourceRange(sl, sc, el, ec);
     }
 
+    static org.eclipse.lsp4j.Location location(LocationData l) {
+        return new org.eclipse.lsp4j.Location(l.uri(), range(l.range()));
+    }
+
     static Diagnostic diagnostic(HtabDiagnostic d) {
         Diagnostic out = new Diagnostic(range(d.range()), d.message(), switch (d.severity()) {
             case ERROR -> DiagnosticSeverity.Error;

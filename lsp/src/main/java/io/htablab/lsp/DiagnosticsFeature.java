@@ -20,7 +20,8 @@ import java.util.OptionalLong;
  *   <li>"key.padding": a struct key with holes;</li>
  *   <li>"percpu.memory": per-CPU value memory above the configured threshold;</li>
  *   <li>"lru.early-eviction": a common-LRU map small enough that per-CPU local free lists make it evict
- *       long before it is full.</li>
+ *       long before it is full;</li>
+ *   <li>"call.*": map helper calls whose key or value does not fit the map ({@link CallSiteChecks}).</li>
  * </ul>
  */
 final class DiagnosticsFeature {
@@ -43,6 +44,9 @@ final class DiagnosticsFeature {
             percpuMemory(m, a.settings(), out);
             lruEarlyEviction(m, out);
         }
+        for (CallSiteChecks.Finding f : CallSites.of(a).findings(a)) {
+            out.add(f.diagnostic());
+        }
         // Every range must be displayable: clamp anything the front end placed outside the text.
         List<HtabDiagnostic> valid = new ArrayList<>(out.size());
         for (HtabDiagnostic d : out) {
@@ -50,6 +54,34 @@ final class DiagnosticsFeature {
                     : new HtabDiagnostic(d.severity(), d.code(), d.message(), clamp(a.index(), d.range()), d.mapName()));
         }
         return valid;
+    }
+
+    /**
+     * The map checks for a map defined in an included header (used by {@code check}, which reports such maps
+     * at the header's lines): the front end's findings inside the map's definition, then the same checks as
+     * for a document's own maps. Ranges are in the header.
+     */
+    static List<HtabDiagnostic> headerMapChecks(Analysis a, MapFacts m) {
+        List<HtabDiagnostic> out = new ArrayList<>();
+        for (CDiagnostic d : a.result().diagnostics()) {
+            if (d.uri() != null && d.uri().equals(m.def().uri()) && d.range() != null
+                    && CodeActionFeature.overlaps(d.range(), m.def().range().union(m.def().nameRange()))) {
+                Severity severity = switch (d.severity()) {
+                    case ERROR -> Severity.ERROR;
+                    case WARNING -> Severity.WARNING;
+                    case INFO -> Severity.INFO;
+                };
+                out.add(new HtabDiagnostic(d.code().startsWith("unknown-") ? Severity.INFO : severity,
+                        "cfront." + d.code(), d.message(), d.range(), m.name()));
+            }
+        }
+        if (!hasFrontEndError(out, m)) {
+            createChecks(m, out);
+        }
+        keyPadding(m, out);
+        percpuMemory(m, a.settings(), out);
+        lruEarlyEviction(m, out);
+        return out;
     }
 
     private static boolean hasFrontEndError(List<HtabDiagnostic> found, MapFacts m) {
@@ -92,6 +124,10 @@ final class DiagnosticsFeature {
         if (m.isHashFamily() && m.geometry() != null && !m.geometry().isOk()) {
             HtabGeometry g = m.geometry();
             String reason = g.reason();
+            if (m.isBtfRefused()) {
+                reason += ". libbpf then retries without BTF: the map is created, but its value is plain bytes and"
+                        + " programs that use the field are refused by the verifier";
+            }
             out.add(new HtabDiagnostic(Severity.ERROR, "htab.create." + g.errno().name(),
                     "map " + def.name() + ": " + reason, placeCreateError(def, g.field()), def.name()));
             return;
@@ -127,8 +163,6 @@ final class DiagnosticsFeature {
             case MAX_ENTRIES -> Analysis.fieldRange(def, "max_entries");
             case NUMA_NODE -> Analysis.fieldRange(def, "numa_node", "map_flags");
             case MAP_FLAGS -> Analysis.fieldRange(def, "map_flags");
-            case BTF_KEY_TYPE -> Analysis.fieldRange(def, "key", "key_size");
-            case BTF_VALUE_TYPE -> Analysis.fieldRange(def, "value", "value_size");
         };
     }
 

@@ -24,6 +24,10 @@ final class HoverFeature {
     }
 
     static Optional<String> hover(Analysis a, int line, int col, LiveMaps live) {
+        CallSites.Resolved call = CallSites.of(a).callAt(line, col);
+        if (call != null) {
+            return Optional.of(callHover(call));
+        }
         TextIndex.Word word = a.index().wordAt(line, col);
         MapFacts inMap = a.mapContaining(line, col);
         if (inMap != null && (inMap.def().nameRange().contains(line, col)
@@ -46,8 +50,13 @@ final class HoverFeature {
             return Optional.of(mapHover(inMap, live));
         }
         MapFacts named = a.map(w);
+        if (named == null && CallSites.map(a, w) != null) {
+            named = new MapFacts(CallSites.map(a, w), a.settings().possibleCpus()); // a map from an included header
+        }
         if (named != null) {
-            return Optional.of(mapHover(named, live));
+            String from = a.isThisDocument(named.def().uri()) ? ""
+                    : "\n\n*Defined in " + SymbolFeature.headerPlace(named) + "* (an included header)";
+            return Optional.of(mapHover(named, live) + from);
         }
         String before = a.index().wordBefore(line, word.range().startCol());
         TypeTable types = a.result().types();
@@ -133,7 +142,45 @@ final class HoverFeature {
         live(sb, def.name(), live);
         layout(sb, "Key", def.keyType());
         layout(sb, "Value", def.valueType());
+        sb.append(SpecialFields.hover(m));
         return sb.toString().stripTrailing();
+    }
+
+    /** A map helper call: what the helper does, and the key/value layout of the map it names. */
+    static String callHover(CallSites.Resolved call) {
+        MapFacts m = call.facts();
+        MapDefinition def = m.def();
+        StringBuilder sb = new StringBuilder();
+        sb.append("### `").append(call.helper().name()).append("` on map `").append(def.name()).append("`\n\n");
+        sb.append(capitalise(call.helper().doc())).append(".\n\n");
+        String incompatible = MapHelpers.incompatibility(call.helper(), m.kernelName());
+        if (incompatible != null) {
+            sb.append("**The verifier refuses this call**: ").append(incompatible).append(".\n\n");
+        }
+        String typeName = def.mapTypeName() != null ? def.mapTypeName()
+                : m.kernelName() != null ? "BPF_MAP_TYPE_" + m.kernelName().toUpperCase(Locale.ROOT) : "?";
+        sb.append("| | |\n|---|---|\n");
+        sb.append("| map | `").append(def.name()).append("`: `").append(typeName).append("`, max_entries ")
+                .append(def.maxEntries().isPresent() ? Long.toString(def.maxEntries().getAsLong()) : "?").append(" |\n");
+        if (call.helper().keyArg() >= 0) {
+            sb.append("| key | ").append(typeCell(def.keyType(), def, "key_size")).append(paddingNote(def.keyType()))
+                    .append(" |\n");
+        }
+        sb.append("| value | ").append(typeCell(def.valueType(), def, "value_size")).append(" |\n\n");
+        if (call.helper().keyArg() >= 0) {
+            layout(sb, "Key", def.keyType());
+        }
+        layout(sb, "Value", def.valueType());
+        sb.append(SpecialFields.hover(m));
+        return sb.toString().stripTrailing();
+    }
+
+    private static String paddingNote(CType key) {
+        if (key == null) {
+            return "";
+        }
+        List<Padding.ByteRange> holes = Padding.holes(key);
+        return holes.isEmpty() ? "" : "; padding at bytes " + Padding.describe(holes) + ": zero the key before filling it";
     }
 
     private static String typeCell(CType type, MapDefinition def, String sizeField) {

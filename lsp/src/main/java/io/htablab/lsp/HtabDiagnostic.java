@@ -8,7 +8,7 @@ import io.htablab.hashtab.cfront.SourceRange;
  *
  * @param severity error, warning or info
  * @param code     stable identifier ("htab.create.ENOTSUPP", "key.padding", "percpu.memory",
- *                 "lru.early-eviction", "cfront.syntax", ...)
+ *                 "lru.early-eviction", "call.key.uninit-padding", "cfront.syntax", ...)
  * @param message  plain-language explanation
  * @param range    where it applies (0-based, end exclusive)
  * @param mapName  the map it is about, or null for file-level findings

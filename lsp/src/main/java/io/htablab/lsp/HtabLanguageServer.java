@@ -12,6 +12,7 @@ import org.eclipse.lsp4j.CompletionItem;
 import org.eclipse.lsp4j.CompletionList;
 import org.eclipse.lsp4j.CompletionOptions;
 import org.eclipse.lsp4j.CompletionParams;
+import org.eclipse.lsp4j.DefinitionParams;
 import org.eclipse.lsp4j.Diagnostic;
 import org.eclipse.lsp4j.DidChangeConfigurationParams;
 import org.eclipse.lsp4j.DidChangeTextDocumentParams;
@@ -29,11 +30,13 @@ import org.eclipse.lsp4j.InitializeParams;
 import org.eclipse.lsp4j.InitializeResult;
 import org.eclipse.lsp4j.InlayHint;
 import org.eclipse.lsp4j.InlayHintParams;
+import org.eclipse.lsp4j.LocationLink;
 import org.eclipse.lsp4j.MarkupContent;
 import org.eclipse.lsp4j.MarkupKind;
 import org.eclipse.lsp4j.MessageParams;
 import org.eclipse.lsp4j.MessageType;
 import org.eclipse.lsp4j.PublishDiagnosticsParams;
+import org.eclipse.lsp4j.ReferenceParams;
 import org.eclipse.lsp4j.ServerCapabilities;
 import org.eclipse.lsp4j.ServerInfo;
 import org.eclipse.lsp4j.SymbolInformation;
@@ -97,7 +100,18 @@ public final class HtabLanguageServer implements LanguageServer, LanguageClientA
     public HtabLanguageServer(HtabLanguageService service, IntConsumer exit) {
         this.service = service;
         this.exit = exit;
-        service.setIncludeReader(this::readInclude);
+        HtabLanguageService.warmUpFrontEnd();
+        service.setIncludeReader(new IncludeReader() {
+            @Override
+            public Optional<String> read(Path path) {
+                return readInclude(path);
+            }
+
+            @Override
+            public Object fingerprint(Path path) {
+                return includeFingerprint(path);
+            }
+        });
     }
 
     public HtabLanguageService service() {
@@ -119,6 +133,7 @@ public final class HtabLanguageServer implements LanguageServer, LanguageClientA
         if (options instanceof JsonElement json) {
             service.setSettings(service.settings().merge(json));
         }
+        service.warmUp(params == null ? null : pathOf(params.getRootUri() == null ? "" : params.getRootUri()));
         ServerCapabilities caps = new ServerCapabilities();
         caps.setTextDocumentSync(TextDocumentSyncKind.Full);
         caps.setHoverProvider(true);
@@ -127,6 +142,8 @@ public final class HtabLanguageServer implements LanguageServer, LanguageClientA
         caps.setCodeActionProvider(true);
         caps.setInlayHintProvider(true);
         caps.setDocumentSymbolProvider(true);
+        caps.setDefinitionProvider(true);
+        caps.setReferencesProvider(true);
         caps.setExecuteCommandProvider(new ExecuteCommandOptions(List.of(VisualizerLauncher.COMMAND)));
         return CompletableFuture.completedFuture(new InitializeResult(caps, new ServerInfo("htab-lsp", "0.1.0")));
     }
@@ -155,13 +172,26 @@ public final class HtabLanguageServer implements LanguageServer, LanguageClientA
 
     /** Included files come from the open buffer when the editor has them open. */
     private Optional<String> readInclude(Path path) {
+        String open = openText(path);
+        return open != null ? Optional.of(open) : IncludeReader.FILE_SYSTEM.read(path);
+    }
+
+    /** An open buffer changes the fingerprint with its text; a file on disk by size and time (a stat, no read). */
+    private Object includeFingerprint(Path path) {
+        String open = openText(path);
+        return open != null ? new IncludeReader.TextStamp(open.length(), open.hashCode(), open)
+                : IncludeReader.FILE_SYSTEM.fingerprint(path);
+    }
+
+    private String openText(Path path) {
+        Path want = path.normalize();
         for (Map.Entry<String, Document> e : documents.entrySet()) {
             Path p = pathOf(e.getKey());
-            if (p != null && p.normalize().equals(path.normalize())) {
-                return Optional.of(e.getValue().text());
+            if (p != null && p.normalize().equals(want)) {
+                return e.getValue().text();
             }
         }
-        return IncludeReader.FILE_SYSTEM.read(path);
+        return null;
     }
 
     private static Path pathOf(String uri) {
@@ -340,6 +370,40 @@ public final class HtabLanguageServer implements LanguageServer, LanguageClientA
                     open.setCommand(new Command(open.getTitle(), VisualizerLauncher.COMMAND,
                             List.of(uri, m.name())));
                     out.add(Either.forRight(open));
+                }
+                return out;
+            }));
+        }
+
+        @Override
+        public CompletableFuture<Either<List<? extends org.eclipse.lsp4j.Location>, List<? extends LocationLink>>>
+                definition(DefinitionParams params) {
+            return CompletableFuture.completedFuture(guarded("definition", Either.forLeft(List.of()), () -> {
+                String uri = params.getTextDocument().getUri();
+                Document d = document(uri);
+                List<org.eclipse.lsp4j.Location> out = new ArrayList<>();
+                if (d != null) {
+                    for (LocationData l : service.definition(uri, d.text(), params.getPosition().getLine(),
+                            params.getPosition().getCharacter())) {
+                        out.add(Conversions.location(l));
+                    }
+                }
+                return Either.forLeft(out);
+            }));
+        }
+
+        @Override
+        public CompletableFuture<List<? extends org.eclipse.lsp4j.Location>> references(ReferenceParams params) {
+            return CompletableFuture.completedFuture(guarded("references", List.of(), () -> {
+                String uri = params.getTextDocument().getUri();
+                Document d = document(uri);
+                List<org.eclipse.lsp4j.Location> out = new ArrayList<>();
+                if (d != null) {
+                    boolean withDeclaration = params.getContext() == null || params.getContext().isIncludeDeclaration();
+                    for (LocationData l : service.references(uri, d.text(), params.getPosition().getLine(),
+                            params.getPosition().getCharacter(), withDeclaration)) {
+                        out.add(Conversions.location(l));
+                    }
                 }
                 return out;
             }));

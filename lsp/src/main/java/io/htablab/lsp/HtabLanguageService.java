@@ -83,6 +83,69 @@ public final class HtabLanguageService {
         cache.remove(uri);
     }
 
+    /**
+     * Reads the headers a CO-RE tool in {@code root} most likely starts with (vmlinux.h where the workspace or the
+     * include paths have one, then the libbpf headers), in the background: the parsed headers go into the shared
+     * cache under the same key a file with that start will look them up by, and the JIT has seen the front end
+     * before the first real file arrives. A file that starts differently still finds the classes loaded and the
+     * code compiled. Off with {@code -Dhtablab.lsp.warmUp=false}.
+     */
+    public void warmUp(java.nio.file.Path root) {
+        if ("false".equals(System.getProperty("htablab.lsp.warmUp"))) {
+            return;
+        }
+        LspSettings s = settings;
+        Thread t = new Thread(() -> {
+            java.nio.file.Path dir = root != null && java.nio.file.Files.isDirectory(root) ? root : null;
+            java.nio.file.Path vmlinux = null;
+            List<java.nio.file.Path> candidates = new java.util.ArrayList<>();
+            if (dir != null) {
+                candidates.add(dir);
+            }
+            candidates.addAll(s.includePaths());
+            for (java.nio.file.Path c : candidates) {
+                if (java.nio.file.Files.isRegularFile(c.resolve("vmlinux.h"))) {
+                    vmlinux = c;
+                    break;
+                }
+            }
+            String text = (vmlinux != null ? "#include \"vmlinux.h\"\n" : "#include <linux/bpf.h>\n")
+                    + "#include <bpf/bpf_helpers.h>\n#include <bpf/bpf_core_read.h>\n#include <bpf/bpf_tracing.h>\n";
+            java.nio.file.Path home = dir != null ? dir : vmlinux != null ? vmlinux : java.nio.file.Path.of(".");
+            try {
+                parse(home.resolve("__htab_warm_up__.bpf.c").toUri().toString(), text, s);
+            } catch (RuntimeException e) {
+                // a warm-up that fails changes nothing: the first real file does the work
+            }
+        }, "htab-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean FRONT_END_WARM = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Once per JVM, as soon as a server exists (before the client's initialize arrives): parses the built-ins and
+     * the common uapi/libbpf headers in the background, so class loading and the first JIT compilations of the
+     * front end overlap the JVM's and LSP4J's start-up instead of the first file's diagnostics.
+     */
+    static void warmUpFrontEnd() {
+        if ("false".equals(System.getProperty("htablab.lsp.warmUp")) || !FRONT_END_WARM.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                CFront.parse("untitled:warm-up.bpf.c", "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
+                        + "struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 1); __type(key, __u32);"
+                        + " __type(value, __u64); } m SEC(\".maps\");\n");
+            } catch (RuntimeException e) {
+                // nothing is lost: the first file does the work
+            }
+        }, "htab-warm-up-front-end");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** A parse that takes longer than this is abandoned (the document gets an error instead of a hung server). */
     static final long PARSE_TIMEOUT_MILLIS = 10_000;
 
@@ -139,6 +202,27 @@ public final class HtabLanguageService {
 
     public List<InlayHintData> inlayHints(String uri, String text, SourceRange range) {
         return InlayHintFeature.hints(analyze(uri, text), range);
+    }
+
+    /** Where the map, type or local at (line, col) is defined; empty when it is built in or unknown. */
+    public List<LocationData> definition(String uri, String text, int line, int col) {
+        return NavigationFeature.definition(analyze(uri, text), line, col);
+    }
+
+    /** Every use of the map, type or local at (line, col), in this document and the headers it read. */
+    public List<LocationData> references(String uri, String text, int line, int col, boolean includeDeclaration) {
+        return NavigationFeature.references(analyze(uri, text), line, col, includeDeclaration, this::readUri);
+    }
+
+    /** The text of another file the front end read, through the include reader (open buffers first). */
+    private Optional<String> readUri(String uri) {
+        try {
+            java.nio.file.Path p = uri.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(uri))
+                    : java.nio.file.Path.of(uri);
+            return includeReader.read(p);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     public List<SymbolData> symbols(String uri, String text) {

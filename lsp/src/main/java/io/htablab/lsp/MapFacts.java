@@ -1,9 +1,11 @@
 package io.htablab.lsp;
 
 import io.htablab.hashtab.cfront.MapDefinition;
+import io.htablab.hashtab.cfront.btf.MapBtfs;
 import io.htablab.hashtab.htab.HtabAttr;
 import io.htablab.hashtab.htab.HtabGeometry;
 import io.htablab.hashtab.htab.MapType;
+import io.htablab.hashtab.htab.fields.MapBtf;
 
 import java.util.OptionalLong;
 
@@ -21,6 +23,8 @@ public final class MapFacts {
     private final int possibleCpus;
     private final HtabAttr attr;
     private final HtabGeometry geometry;
+    private final MapBtf mapBtf;
+    private final boolean btfRefused;
 
     public MapFacts(MapDefinition def, int possibleCpus) {
         this.def = def;
@@ -33,15 +37,51 @@ public final class MapFacts {
         MapType t = name == null ? null : MapType.fromScenarioName(name);
         // the checks here are those of the four hash maps; a map of maps is not explained (yet)
         this.hashType = t != null && !t.isMapInMap() ? t : null;
+        this.mapBtf = btfOf(def);
         if (hashType != null && isKnown()) {
             // An absent field reaches the kernel as 0 (libbpf leaves it zeroed); the checks then explain it.
-            this.attr = new HtabAttr(hashType, u32(def.keySize()), u32(def.valueSize()), u32(def.maxEntries()),
+            HtabAttr plain = new HtabAttr(hashType, u32(def.keySize()), u32(def.valueSize()), u32(def.maxEntries()),
                     (int) u32(def.mapFlags()), (int) def.numaNode().orElse(-1));
-            this.geometry = HtabGeometry.compute(attr, possibleCpus);
+            this.attr = mapBtf == null ? plain : plain.withBtf(mapBtf);
+            HtabGeometry g = HtabGeometry.compute(attr, possibleCpus);
+            this.btfRefused = mapBtf != null && !g.isOk() && HtabGeometry.compute(plain, possibleCpus).isOk();
+            this.geometry = g;
         } else {
             this.attr = null;
             this.geometry = null;
+            this.btfRefused = false;
         }
+    }
+
+    /**
+     * The BTF libbpf creates the map with: both {@code __type(key, ...)} and {@code __type(value, ...)} given.
+     * Encoded only when one of the types holds a special struct (a timer, a spin lock, ...): for any other type
+     * map_check_btf can only compare sizes, which {@code __type} already makes equal. Null otherwise.
+     */
+    private static MapBtf btfOf(MapDefinition def) {
+        if (def.style() != MapDefinition.Style.BTF || def.keyType() == null || def.valueType() == null
+                || def.innerMap() != null
+                || !SpecialFields.mentionsSpecialStruct(def.valueType()) && !SpecialFields.mentionsSpecialStruct(def.keyType())) {
+            return null;
+        }
+        try {
+            return MapBtfs.mapBtf(def.keyType(), def.valueType());
+        } catch (RuntimeException e) {
+            return null; // a type the encoder cannot take: the map is judged without its BTF
+        }
+    }
+
+    /** The key/value BTF the map is created with when its value may hold special fields, else null. */
+    public MapBtf mapBtf() {
+        return mapBtf;
+    }
+
+    /**
+     * Whether the kernel refuses the map only because of its BTF (a special field the map type does not allow):
+     * libbpf then retries without BTF, so the map is created but its special fields are plain bytes.
+     */
+    public boolean isBtfRefused() {
+        return btfRefused;
     }
 
     private static long u32(OptionalLong v) {

@@ -14,13 +14,28 @@ final class SymbolFeature {
     private SymbolFeature() {
     }
 
+    /** "compat.bpf.h:12" for a map defined in a header. */
+    static String headerPlace(MapFacts m) {
+        String uri = m.def().uri();
+        String file = uri == null ? "?" : uri.substring(uri.lastIndexOf('/') + 1);
+        return file + ":" + (m.def().nameRange().startLine() + 1);
+    }
+
     static List<SymbolData> symbols(Analysis a) {
         List<SymbolData> out = new ArrayList<>();
         for (MapFacts m : a.maps()) {
             SourceRange range = m.def().range().union(m.def().nameRange());
             out.add(new SymbolData(m.name(), SymbolData.Kind.MAP, m.summary(), range, m.def().nameRange(), List.of()));
         }
-        for (RecordType r : a.result().types().records()) {
+        for (MapFacts m : a.headerMaps()) {
+            // a header's map is shown at the #include that brings it in (a symbol must lie in this document)
+            SourceRange site = a.includeSite(m);
+            if (site != null) {
+                out.add(new SymbolData(m.name(), SymbolData.Kind.MAP, m.summary() + " (" + headerPlace(m) + ")", site,
+                        site, List.of()));
+            }
+        }
+        for (RecordType r : a.result().types().ownRecords()) {
             if (r.name() == null || r.layout() == null || !a.isThisDocument(r.uri()) || r.nameRange() == null
                     || r.nameRange().equals(SourceRange.NONE)) {
                 continue;

@@ -45,14 +45,14 @@ class CheckCommandTest {
         return p;
     }
 
-    static final String GOOD = "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n"
+    static final String GOOD = "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
             + "struct {\n    __uint(type, BPF_MAP_TYPE_PERCPU_HASH);\n    __uint(max_entries, 1 << 12);\n"
             + "    __type(key, __u32);\n    __type(value, __u64);\n    __uint(map_flags, BPF_F_NO_PREALLOC);\n"
             + "} stats SEC(\".maps\");\n"
             + "struct {\n    __uint(type, BPF_MAP_TYPE_ARRAY);\n    __uint(max_entries, 1);\n"
             + "    __type(key, __u32);\n    __type(value, __u32);\n} cfg SEC(\".maps\");\n";
 
-    static final String BAD = "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n"
+    static final String BAD = "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
             + "struct {\n    __uint(type, BPF_MAP_TYPE_LRU_HASH);\n    __uint(max_entries, 64);\n"
             + "    __type(key, __u32);\n    __type(value, __u64);\n    __uint(map_flags, BPF_F_NO_PREALLOC);\n"
             + "} lru SEC(\".maps\");\n";

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CodeActionTest {
 
-    static final String HEAD = "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n";
+    static final String HEAD = "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n";
 
     @Test
     void dropNoPreallocFromAnOrExpression() {

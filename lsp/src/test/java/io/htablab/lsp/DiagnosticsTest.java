@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DiagnosticsTest {
 
     static String map(String type, String maxEntries, String key, String value, String flags) {
-        return "#include \"vmlinux.h\"\n"
+        return "#include <linux/bpf.h>\n"
                 + "#include <bpf/bpf_helpers.h>\n"
                 + "struct {\n"
                 + "    __uint(type, " + type + ");\n"
@@ -66,7 +66,7 @@ class DiagnosticsTest {
 
     @Test
     void missingMaxEntriesReachesTheKernelAsZero() {
-        String text = "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n"
+        String text = "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
                 + "struct {\n    __uint(type, BPF_MAP_TYPE_HASH);\n    __type(key, __u32);\n"
                 + "    __type(value, __u32);\n} no_max SEC(\".maps\");\n";
         diagnostics(text).has(error("htab.create.EINVAL").on("no_max").saying("max_entries is 0"));
@@ -74,7 +74,7 @@ class DiagnosticsTest {
 
     @Test
     void paddedKeyWarnsWithTheByteRanges() {
-        String text = "#include \"vmlinux.h\"\n"
+        String text = "#include <linux/bpf.h>\n"
                 + "struct flow {\n    __u32 saddr;\n    __u8 proto;\n    __u32 daddr;\n    __u8 dscp;\n};\n"
                 + "struct {\n    __uint(type, BPF_MAP_TYPE_HASH);\n    __uint(max_entries, 1024);\n"
                 + "    __type(key, struct flow);\n    __type(value, __u64);\n} flows SEC(\".maps\");\n";
@@ -84,7 +84,7 @@ class DiagnosticsTest {
 
     @Test
     void paddingInsideANestedStructCounts() {
-        String text = "#include \"vmlinux.h\"\n"
+        String text = "#include <linux/bpf.h>\n"
                 + "struct inner { __u8 a; __u16 b; };\nstruct outer { struct inner in; __u16 c; };\n"
                 + "struct {\n    __uint(type, BPF_MAP_TYPE_HASH);\n    __uint(max_entries, 8);\n"
                 + "    __type(key, struct outer);\n    __type(value, __u64);\n} nested SEC(\".maps\");\n";
@@ -94,7 +94,7 @@ class DiagnosticsTest {
 
     @Test
     void keyWithoutHolesIsQuiet() {
-        String text = "#include \"vmlinux.h\"\n"
+        String text = "#include <linux/bpf.h>\n"
                 + "struct k { __u32 a; __u16 b; __u8 c; __u8 d; };\n"
                 + "struct {\n    __uint(type, BPF_MAP_TYPE_HASH);\n    __uint(max_entries, 8);\n"
                 + "    __type(key, struct k);\n    __type(value, __u64);\n} m SEC(\".maps\");\n";
@@ -143,7 +143,7 @@ class DiagnosticsTest {
 
     @Test
     void syntaxErrorIsAnError() {
-        String text = "#include \"vmlinux.h\"\nstruct {\n    __uint(type, BPF_MAP_TYPE_HASH);\n    int oops oops;\n"
+        String text = "#include <linux/bpf.h>\nstruct {\n    __uint(type, BPF_MAP_TYPE_HASH);\n    int oops oops;\n"
                 + "} broken SEC(\".maps\");\n";
         Dsl.DiagnosticsAssert d = diagnostics(text);
         assertThat(d.list).anyMatch(x -> x.code().equals("cfront.syntax") && x.severity() == HtabDiagnostic.Severity.ERROR);
@@ -168,7 +168,7 @@ class DiagnosticsTest {
 
     @Test
     void legacyMapDefinitionsAreChecked() {
-        String text = "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n"
+        String text = "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
                 + "struct bpf_map_def SEC(\"maps\") legacy = {\n"
                 + "    .type = BPF_MAP_TYPE_LRU_HASH,\n    .key_size = 4,\n    .value_size = 8,\n"
                 + "    .max_entries = 4096,\n    .map_flags = BPF_F_NO_PREALLOC,\n};\n";

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Completion, inlay hints and document symbols. */
 class EditorFeaturesTest {
 
-    static final String TEXT = "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n"
+    static final String TEXT = "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
             + "struct flow {\n    __u32 saddr;\n    __u8 proto;\n};\n"
             + "struct {\n    __uint(type, BPF_MAP_TYPE_HASH);\n    __uint(max_entries, 4);\n"
             + "    __type(key, __u32);\n    __type(value, __u64);\n} counts SEC(\".maps\");\n";

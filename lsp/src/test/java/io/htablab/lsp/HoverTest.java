@@ -8,7 +8,7 @@ import static io.htablab.lsp.Dsl.hover;
 class HoverTest {
 
     static String map(String name, String type, int max, String key, String value, String flags) {
-        return "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n"
+        return "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
                 + "struct flow { __u32 saddr; __u8 proto; __u32 daddr; __u8 dscp; };\n"
                 + "struct {\n    __uint(type, " + type + ");\n    __uint(max_entries, " + max + ");\n"
                 + "    __type(key, " + key + ");\n    __type(value, " + value + ");\n"

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LiveMapsAndVisualizerTest {
 
-    static final String TEXT = "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n"
+    static final String TEXT = "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
             + "struct {\n    __uint(type, BPF_MAP_TYPE_LRU_HASH);\n    __uint(max_entries, 1024);\n"
             + "    __type(key, __u32);\n    __type(value, __u64);\n    __uint(map_flags, BPF_F_NO_COMMON_LRU | BPF_F_ZERO_SEED);\n"
             + "} connection_tracking SEC(\".maps\");\n";

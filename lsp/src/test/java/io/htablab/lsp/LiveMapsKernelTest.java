@@ -36,7 +36,7 @@ class LiveMapsKernelTest {
     }
 
     private static String definition(String name) {
-        return "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n"
+        return "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
                 + "struct {\n    __uint(type, BPF_MAP_TYPE_HASH);\n    __uint(max_entries, 64);\n"
                 + "    __type(key, __u32);\n    __type(value, __u64);\n"
                 + "} " + name + " SEC(\".maps\");\n";

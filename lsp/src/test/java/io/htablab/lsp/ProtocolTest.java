@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProtocolTest {
 
     static final String URI = "file:///tmp/htab-protocol/prog.bpf.c";
-    static final String TEXT = "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n"
+    static final String TEXT = "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
             + "struct {\n    __uint(type, BPF_MAP_TYPE_LRU_HASH);\n    __uint(max_entries, 4096);\n"
             + "    __type(key, __u32);\n    __type(value, __u64);\n"
             + "    __uint(map_flags, BPF_F_NO_PREALLOC);\n} flows SEC(\".maps\");\n";

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class ServiceFuzzTest {
 
-    static final String BASE = "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n"
+    static final String BASE = "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n"
             + "#define MAX (1 << 10)\n"
             + "struct flow {\n    __u32 saddr;\n    __u8 proto;\n    __u32 daddr : 12, flags : 4;\n    __u64 id;\n};\n"
             + "typedef struct { __u16 port; __u8 x[3]; } port_t;\n"

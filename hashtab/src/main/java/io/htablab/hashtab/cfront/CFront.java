@@ -17,6 +17,21 @@ public final class CFront {
         return new CParser(uri, text == null ? "" : text, options == null ? CFrontOptions.defaults() : options).run();
     }
 
+    /** Headers reused from the shared cache since start (for tests and measurements). */
+    public static long headerCacheHits() {
+        return HeaderCache.SHARED.hits();
+    }
+
+    /** Headers parsed into the shared cache since start. */
+    public static long headerCacheMisses() {
+        return HeaderCache.SHARED.misses();
+    }
+
+    /** Forgets every cached header (they are re-read and re-parsed on next use). */
+    public static void clearHeaderCache() {
+        HeaderCache.SHARED.clear();
+    }
+
     /** {@link #parse(String, String, CFrontOptions)} with {@link CFrontOptions#defaults()}. */
     public static CFrontResult parse(String uri, String text) {
         return parse(uri, text, CFrontOptions.defaults());

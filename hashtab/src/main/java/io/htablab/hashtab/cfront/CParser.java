@@ -116,18 +116,30 @@ final class CParser {
         Token arrayLast;
         Val arrayValue;
         boolean arrayUnknown;
+        /** For members a map definition reads: the array size / typeof text and where it is written. */
+        String arrayText;
+        SourceRange arrayRange;
+        String typeofText;
+        SourceRange typeofRange;
     }
+
+    /** Member names a map definition reads (their texts are kept so a shared header can drop its tokens). */
+    static final Set<String> MAP_MEMBER_NAMES = Set.of("type", "max_entries", "map_flags", "key_size",
+            "value_size", "numa_node", "pinning", "map_extra", "key", "value", "values");
 
     private final String uri;
     private final String text;
     private final CFrontOptions options;
     private final List<CDiagnostic> diags = new ArrayList<>();
     private final List<SourceFile> files = new ArrayList<>();
-    private final TypeTable types = new TypeTable();
+    /** This parse's own layer, over the layers of the headers shared through {@link HeaderCache}. */
+    private TypeTable types = new TypeTable();
     private final Map<String, CType> variables = new HashMap<>();
     private final Map<RecordType, List<MemberSyntax>> recordSyntax = new HashMap<>();
-    private final Set<String> unknownConstants = new HashSet<>();
+    /** The last shared header unit under this parse (its types, variables and record syntax lie underneath). */
+    private HeaderUnit under;
     private final List<MapDefinition> maps = new ArrayList<>();
+    private final List<FunctionDefinition> functions = new ArrayList<>();
     private final Set<String> reportedUnknown = new HashSet<>();
     private Token[] toks;
     private int pos;
@@ -147,21 +159,18 @@ final class CParser {
     CFrontResult run() {
         Map<String, MacroDef> macroDefs = Map.of();
         try {
-            files.add(new SourceFile(null, Prelude.TEXT, null));
+            files.add(new SourceFile(null, "", null)); // index 0: the built-ins (their tokens come from the root unit)
             Path path = Preprocessor.pathOf(uri);
             files.add(new SourceFile(uri, text, path));
-            pp = new Preprocessor(files, diags, options, uri != null && uri.startsWith("file:"));
-            pp.defineSpecials();
-            List<Token> prelude = pp.run(0);
+            pp = new Preprocessor(files, diags, options, uri != null && uri.startsWith("file:"), HeaderCache.SHARED);
+            pp.startFrom(prelude());
             for (Map.Entry<String, String> e : options.predefinedMacros().entrySet()) {
                 pp.define(e.getKey(), e.getValue() == null || e.getValue().isEmpty() ? "1" : e.getValue());
             }
             List<Token> main = pp.run(1);
             macroDefs = pp.macroDefs();
-            List<Token> all = new ArrayList<>(prelude.size() + main.size());
-            all.addAll(prelude.subList(0, prelude.size() - 1));
-            all.addAll(main);
-            toks = all.toArray(new Token[0]);
+            layerOver(pp);
+            toks = main.toArray(new Token[0]);
             for (int i = 0; i < toks.length; i++) {
                 toks[i].index = i;
             }
@@ -171,7 +180,188 @@ final class CParser {
             diags.add(new CDiagnostic(Severity.ERROR, "internal-error", "C front end failure: " + e, uri,
                     SourceRange.NONE));
         }
-        return new CFrontResult(uri, List.copyOf(maps), List.copyOf(diags), types, macroDefs);
+        return new CFrontResult(uri, List.copyOf(maps), List.copyOf(diags), types, macroDefs,
+                pp == null ? Map.of() : pp.includeSites, List.copyOf(functions));
+    }
+
+    /** Puts this parse's own layer over the header units its preprocessor read, and takes their maps. */
+    private void layerOver(Preprocessor p) {
+        under = p.lastUnit();
+        types = new TypeTable(under == null ? null : under.types());
+        for (HeaderUnit u : p.units) {
+            maps.addAll(u.maps());
+        }
+    }
+
+    private static volatile HeaderUnit prelude;
+
+    /** The built-in knowledge ({@link Prelude}), parsed once per JVM: the root of every chain of header units. */
+    static HeaderUnit prelude() {
+        HeaderUnit u = prelude;
+        if (u == null) {
+            synchronized (CParser.class) {
+                u = prelude;
+                if (u == null) {
+                    u = buildPrelude();
+                    prelude = u;
+                }
+            }
+        }
+        return u;
+    }
+
+    private static HeaderUnit buildPrelude() {
+        CParser c = new CParser(null, Prelude.TEXT, CFrontOptions.defaults().withSystemIncludePaths(List.of()));
+        c.files.add(new SourceFile(null, Prelude.TEXT, null));
+        c.pp = new Preprocessor(c.files, c.diags, c.options, false, null);
+        c.pp.defineSpecials();
+        c.toks = c.pp.run(0).toArray(new Token[0]);
+        c.types = new TypeTable(null);
+        for (int i = 0; i < c.toks.length; i++) {
+            c.toks[i].index = i;
+        }
+        c.translationUnit();
+        Map<String, Preprocessor.Macro> all = new HashMap<>(c.pp.macros);
+        return new HeaderUnit("", HeaderCache.mix("", "prelude " + Prelude.TEXT.hashCode()), "<built-in>", null,
+                java.util.Collections.unmodifiableMap(all), Set.of(), 0, c.types, Map.copyOf(c.variables),
+                c.keptSyntax(), List.of(), List.of(), List.of(), Prelude.TEXT.length());
+    }
+
+    /**
+     * Parses the header {@code path} on its own, starting in the state {@code including} stands in, and returns
+     * it as a shareable unit (weight -1 when it must not be cached), or null when it cannot be read.
+     */
+    static HeaderUnit parseHeader(Preprocessor including, String before, Path path, String headerUri, int dirIndex) {
+        CFrontOptions opts = including.options();
+        Object stamp = opts.reader().fingerprint(path);
+        java.util.Optional<String> read = opts.reader().read(path);
+        if (read.isEmpty()) {
+            return null;
+        }
+        String headerText = read.get();
+        if (LAZY_HEADERS) {
+            HeaderUnit lazy = LazyHeader.unit(including, before, path, headerUri, headerText, stamp);
+            if (lazy != null) {
+                return lazy;
+            }
+        }
+        CParser c = new CParser(headerUri, headerText, opts);
+        c.files.add(new SourceFile(null, "", null));
+        SourceFile sf = new SourceFile(headerUri, headerText, path);
+        sf.dirIndex = dirIndex;
+        c.files.add(sf);
+        c.pp = new Preprocessor(c.files, c.diags, opts, including.fileUris(), HeaderCache.SHARED);
+        c.pp.continueFrom(including);
+        c.pp.stamps.add(new HeaderUnit.Stamp(path, stamp));
+        c.pp.charsRead += headerText.length();
+        try {
+            List<Token> tokens = c.pp.run(1);
+            c.layerOver(c.pp);
+            c.toks = tokens.toArray(new Token[0]);
+            for (int i = 0; i < c.toks.length; i++) {
+                c.toks[i].index = i;
+            }
+            c.pos = 0;
+            c.translationUnit();
+        } catch (RuntimeException | StackOverflowError e) {
+            c.diags.add(new CDiagnostic(Severity.ERROR, "internal-error", "C front end failure: " + e, headerUri,
+                    SourceRange.NONE));
+            c.pp.uncacheable = true;
+        }
+        // what the header did to the macros: every name whose definition is not the including parse's
+        Map<String, Preprocessor.Macro> delta = new HashMap<>();
+        for (Map.Entry<String, Preprocessor.Macro> e : c.pp.macros.entrySet()) {
+            if (including.macros.get(e.getKey()) != e.getValue()) {
+                delta.put(e.getKey(), e.getValue());
+            }
+        }
+        for (String name : including.macros.keySet()) {
+            if (!c.pp.macros.containsKey(name)) {
+                delta.put(name, null);
+            }
+        }
+        Set<String> once = new HashSet<>(c.pp.onceFiles());
+        once.removeAll(including.onceFiles());
+        List<HeaderUnit.Stamp> stamps = List.copyOf(c.pp.stamps);
+        StringBuilder read2 = new StringBuilder("unit ").append(path);
+        for (HeaderUnit.Stamp st : stamps) {
+            read2.append(' ').append(st.path()).append('=').append(st.fingerprint());
+        }
+        long weight = c.pp.uncacheable ? -1 : c.pp.charsRead;
+        for (HeaderUnit u : c.pp.units) {
+            if (u.weight() < 0) {
+                weight = -1;
+            }
+        }
+        return new HeaderUnit(before, HeaderCache.mix(before, read2.toString()), path.toString(), c.under,
+                java.util.Collections.unmodifiableMap(delta), Set.copyOf(once), c.pp.counter(), c.types,
+                Map.copyOf(c.variables), c.keptSyntax(), List.copyOf(c.maps), List.copyOf(c.diags), stamps, weight);
+    }
+
+    /** {@code -Dhtablab.cfront.lazyHeaders=false} parses bpftool-dumped headers eagerly (to compare the two). */
+    static final boolean LAZY_HEADERS = !"false".equals(System.getProperty("htablab.cfront.lazyHeaders"));
+
+    /** Parses one declaration of a lazily read header into its shared layer (the caller holds its lock). */
+    static void parseDeclarationInto(LazyHeader lh, String chunk, int line) {
+        CParser c = new CParser(lh.uri(), chunk, lh.options());
+        c.files.add(new SourceFile(null, "", null));
+        SourceFile sf = new SourceFile(lh.uri(), chunk, lh.path());
+        sf.lineOffset = line;
+        c.files.add(sf);
+        c.pp = new Preprocessor(c.files, c.diags, lh.options(), lh.fileUris(), null, lh.macros());
+        try {
+            List<Token> tokens = c.pp.run(1);
+            c.under = lh.previous();
+            c.types = lh.table();
+            c.toks = tokens.toArray(new Token[0]);
+            for (int i = 0; i < c.toks.length; i++) {
+                c.toks[i].index = i;
+            }
+            c.pos = 0;
+            c.translationUnit();
+        } catch (RuntimeException | StackOverflowError e) {
+            // a declaration that cannot be read leaves its names unknown, as a parse error would
+        }
+    }
+
+    /** The member syntax a later map definition may need: records with a member a map reads; tokens dropped. */
+    private Map<RecordType, List<MemberSyntax>> keptSyntax() {
+        Map<RecordType, List<MemberSyntax>> kept = new HashMap<>();
+        for (Map.Entry<RecordType, List<MemberSyntax>> e : recordSyntax.entrySet()) {
+            boolean mapLike = false;
+            for (MemberSyntax m : e.getValue()) {
+                if (m.name != null && MAP_MEMBER_NAMES.contains(m.name)) {
+                    mapLike = true;
+                    break;
+                }
+            }
+            if (mapLike) {
+                for (MemberSyntax m : e.getValue()) {
+                    m.typeofFirst = null;
+                    m.typeofLast = null;
+                    m.arrayFirst = null;
+                    m.arrayLast = null;
+                }
+                kept.put(e.getKey(), List.copyOf(e.getValue()));
+            }
+        }
+        return java.util.Collections.unmodifiableMap(kept);
+    }
+
+    private CType variable(String name) {
+        CType t = variables.get(name);
+        if (t == null && under != null) {
+            t = under.variable(name);
+        }
+        return t;
+    }
+
+    private List<MemberSyntax> syntaxOf(RecordType r) {
+        List<MemberSyntax> s = recordSyntax.get(r);
+        if (s == null && under != null) {
+            s = under.syntaxOf(r);
+        }
+        return s == null ? List.of() : s;
     }
 
     /** Evaluates an #if expression (identifiers are 0); null when it is malformed. */
@@ -393,7 +583,12 @@ final class CParser {
             skipAsmLabel();
             attributesInto(d.attrs);
             if (first && d.type instanceof FuncType && peek().is("{")) {
+                if (d.name != null) {
+                    variables.put(d.name, d.type); // a known function: typeof(f(x)) is its return type
+                }
+                int bodyStart = pos;
                 skipBalancedBraces();
+                functionDefinition(d, bodyStart);
                 return; // function definition
             }
             first = false;
@@ -426,6 +621,32 @@ final class CParser {
             }
             error(peek(), "expected ';' after top level declarator");
         }
+    }
+
+    /** Hands a skipped body's tokens to the body analysis (cfront.body); the parser reads no further. */
+    private void functionDefinition(Declarator d, int bodyStart) {
+        if (d.nameTok == null || d.nameTok.file == 0 || d.nameTok.index < 0 || !(d.type instanceof FuncType ft)) {
+            return;
+        }
+        functions.add(new FunctionDefinition(d.name, uriOf(d.nameTok), d.nameTok.range(), ft,
+                publicTokens(d.nameTok.index + 1, bodyStart), publicTokens(bodyStart, pos)));
+    }
+
+    private List<CToken> publicTokens(int from, int to) {
+        List<CToken> out = new ArrayList<>(Math.max(0, to - from));
+        for (int i = from; i < to && i < toks.length; i++) {
+            Token t = toks[i];
+            CToken.Kind kind = switch (t.kind) {
+                case Token.IDENT -> CToken.Kind.IDENT;
+                case Token.NUMBER -> CToken.Kind.NUMBER;
+                case Token.CHAR -> CToken.Kind.CHAR;
+                case Token.STRING -> CToken.Kind.STRING;
+                case Token.PUNCT -> CToken.Kind.PUNCT;
+                default -> CToken.Kind.OTHER;
+            };
+            out.add(new CToken(kind, t.text, uriOf(t), t.range(), t.fromMacro));
+        }
+        return out;
     }
 
     private void staticAssert() {
@@ -662,11 +883,17 @@ final class CParser {
 
     /** The type of the few expression shapes typeof() sees in map code. */
     private CType typeOfExpression(Token open) {
+        int start = pos;
+        CType typed = tryType(this::exprType);
+        if (typed != null && peek().is(")")) {
+            return typed;
+        }
+        pos = start;
         Token t = peek();
-        if (t.kind == Token.IDENT && variables.containsKey(t.text)) {
+        if (t.kind == Token.IDENT && variable(t.text) != null) {
             int save = pos;
             advance();
-            CType cur = variables.get(t.text);
+            CType cur = variable(t.text);
             while (cur != null && !peek().is(")")) {
                 CType r = cur.resolve();
                 if ((peek().is(".") || peek().is("->")) && peek(1).kind == Token.IDENT) {
@@ -703,9 +930,9 @@ final class CParser {
             Val v = number(t);
             return v == null ? INT : v.wide() ? (v.uns() ? ULONG : LONG) : (v.uns() ? UINT : INT);
         }
-        if (t.is("*") && peek(1).kind == Token.IDENT && peek(2).is(")") && variables.get(peek(1).text) != null) {
+        if (t.is("*") && peek(1).kind == Token.IDENT && peek(2).is(")") && variable(peek(1).text) != null) {
             advance();
-            CType vt = variables.get(advance().text).resolve();
+            CType vt = variable(advance().text).resolve();
             if (vt instanceof PointerType p) {
                 return p.target();
             }
@@ -739,6 +966,369 @@ final class CParser {
         }
         reportUnknown(t, "unsupported-typeof", "typeof of this expression is not understood; its type is unknown");
         return new TypedefType("typeof(...)", VOID, 0, null, SourceRange.NONE);
+    }
+
+    // ---------------------------------------------------------------- the type of an expression (typeof, sizeof)
+
+    /**
+     * The C type of the expression at {@code pos} (a comma expression), following C's rules: integer promotions
+     * and the usual arithmetic conversions, pointer arithmetic, member access through {@code .}/{@code ->} (also
+     * through a cast such as {@code ((struct s *)0)->f}), subscripts, calls of declared functions and function
+     * pointers, casts, {@code sizeof}/{@code _Alignof}/{@code offsetof} (unsigned long), string literals
+     * ({@code char[N]}). Null when some part has no known type; tokens are consumed either way.
+     */
+    /** Runs a typer; on failure (null or a syntax error) rewinds nothing but drops what it reported. */
+    private CType tryType(java.util.function.Supplier<CType> typer) {
+        int nd = diags.size();
+        CType t;
+        try {
+            t = typer.get();
+        } catch (ParseError e) {
+            t = null;
+        }
+        if (t == null) {
+            while (diags.size() > nd) {
+                diags.remove(diags.size() - 1);
+            }
+        }
+        return t;
+    }
+
+    private CType exprType() {
+        CType t = condType();
+        while (peek().is(",")) {
+            advance();
+            t = condType();
+        }
+        return t;
+    }
+
+    private CType condType() {
+        CType c = binType(1);
+        if (!peek().is("?")) {
+            return c;
+        }
+        advance();
+        CType a = exprType();
+        expect(":");
+        CType b = condType();
+        if (a == null || b == null) {
+            return null;
+        }
+        if (isArith(a) && isArith(b)) {
+            return arithmetic(a, b);
+        }
+        return decay(a);
+    }
+
+    private CType binType(int minPrec) {
+        CType left = unaryType();
+        while (true) {
+            Token op = peek();
+            int p = precedence(op);
+            if (p < minPrec) {
+                return left;
+            }
+            advance();
+            CType right = binType(p + 1);
+            left = binaryResult(op.text, left, right);
+        }
+    }
+
+    private CType binaryResult(String op, CType a, CType b) {
+        switch (op) {
+            case "||", "&&", "==", "!=", "<", ">", "<=", ">=" -> {
+                return INT;
+            }
+            default -> {
+            }
+        }
+        if (a == null || b == null) {
+            return null;
+        }
+        CType da = decay(a), db = decay(b);
+        boolean pa = da.resolve() instanceof PointerType, pb = db.resolve() instanceof PointerType;
+        if (op.equals("-") && pa && pb) {
+            return LONG; // ptrdiff_t
+        }
+        if ((op.equals("+") || op.equals("-")) && pa && isArith(db)) {
+            return da;
+        }
+        if (op.equals("+") && pb && isArith(da)) {
+            return db;
+        }
+        if (op.equals("<<") || op.equals(">>")) {
+            return isArith(da) ? promote(da) : null;
+        }
+        return isArith(da) && isArith(db) ? arithmetic(da, db) : null;
+    }
+
+    private CType unaryType() {
+        Token t = peek();
+        if (t.kind == Token.PUNCT) {
+            switch (t.text) {
+                case "(" -> {
+                    if (isTypeStart(peek(1))) {
+                        advance();
+                        CType ct = typeName();
+                        expect(")");
+                        if (peek().is("{")) {
+                            skipBalancedBraces(); // compound literal
+                            return postfixType(ct);
+                        }
+                        unaryType();
+                        return ct;
+                    }
+                }
+                case "&" -> {
+                    advance();
+                    CType v = unaryType();
+                    return v == null ? null : new PointerType(v);
+                }
+                case "*" -> {
+                    advance();
+                    CType v = unaryType();
+                    return v == null ? null : pointee(v);
+                }
+                case "+", "-", "~" -> {
+                    advance();
+                    CType v = unaryType();
+                    return v == null || !isArith(v) ? null : promote(v);
+                }
+                case "!" -> {
+                    advance();
+                    unaryType();
+                    return INT;
+                }
+                case "++", "--" -> {
+                    advance();
+                    return unaryType();
+                }
+                default -> {
+                }
+            }
+        }
+        if (t.kind == Token.IDENT) {
+            switch (t.text) {
+                case "sizeof", "_Alignof", "__alignof__", "__alignof", "alignof" -> {
+                    advance();
+                    if (peek().is("(") && isTypeStart(peek(1))) {
+                        advance();
+                        typeName();
+                        expect(")");
+                    } else {
+                        unaryType();
+                    }
+                    return ULONG;
+                }
+                case "__builtin_offsetof" -> {
+                    advance();
+                    skipBalancedParens();
+                    return ULONG;
+                }
+                default -> {
+                }
+            }
+        }
+        return postfixType(primaryType());
+    }
+
+    private CType primaryType() {
+        Token t = advance();
+        switch (t.kind) {
+            case Token.NUMBER -> {
+                if (t.text.contains(".") || (!t.text.startsWith("0x") && !t.text.startsWith("0X")
+                        && (t.text.contains("e") || t.text.contains("E")))) {
+                    boolean f = t.text.endsWith("f") || t.text.endsWith("F");
+                    return new CType.FloatType(f ? "float" : "double", f ? 4 : 8);
+                }
+                Val v = number(t);
+                return v == null ? null : intTypeOf(v);
+            }
+            case Token.CHAR -> {
+                return INT;
+            }
+            case Token.STRING -> {
+                long n = stringLength(t.text);
+                while (peek().kind == Token.STRING) {
+                    n += stringLength(advance().text);
+                }
+                return new ArrayType(CHAR, n + 1);
+            }
+            case Token.IDENT -> {
+                CType v = variable(t.text);
+                if (v != null) {
+                    return v;
+                }
+                TypeTable.EnumConstant c = types.enumConstant(t.text);
+                if (c != null) {
+                    return c.value() >= Integer.MIN_VALUE && c.value() <= Integer.MAX_VALUE ? INT
+                            : c.owner().underlying() != null ? c.owner().underlying() : LONG;
+                }
+                return null;
+            }
+            default -> {
+            }
+        }
+        if (t.is("(")) {
+            CType v = exprType();
+            expect(")");
+            return v;
+        }
+        pos--;
+        throw error(t, "expected expression before '" + t.text + "'");
+    }
+
+    private CType postfixType(CType v) {
+        while (true) {
+            if (peek().is("[")) {
+                advance();
+                CType idx = exprType();
+                expect("]");
+                if (v == null) {
+                    continue;
+                }
+                CType p = decay(v).resolve();
+                if (p instanceof PointerType pt) {
+                    v = pt.target();
+                } else if (idx != null && decay(idx).resolve() instanceof PointerType pt2) {
+                    v = pt2.target(); // i[p]
+                } else {
+                    v = null;
+                }
+            } else if (peek().is("(")) {
+                advance();
+                while (!peek().is(")")) {
+                    if (peek().kind == Token.EOF) {
+                        error(peek(), "expected ')'");
+                    }
+                    condType();
+                    if (!accept(",")) {
+                        break;
+                    }
+                }
+                expect(")");
+                CType f = v == null ? null : v.resolve();
+                if (f instanceof PointerType p && p.target().resolve() instanceof FuncType) {
+                    f = p.target().resolve();
+                }
+                v = f instanceof FuncType ft ? ft.returnType() : null;
+            } else if (peek().is(".") || peek().is("->")) {
+                boolean arrow = advance().is("->");
+                Token mn = advance();
+                CType r = v == null ? null : arrow ? pointee(v) : v;
+                r = r == null ? null : r.resolve();
+                v = null;
+                if (r instanceof RecordType rec && rec.layout() != null && mn.kind == Token.IDENT) {
+                    Layout.Member f = findMember(rec, mn.text, new long[1]);
+                    v = f == null ? null : f.type();
+                }
+            } else if (peek().is("++") || peek().is("--")) {
+                advance();
+            } else {
+                return v;
+            }
+        }
+    }
+
+    private static CType pointee(CType v) {
+        CType r = v.resolve();
+        if (r instanceof PointerType p) {
+            return p.target();
+        }
+        if (r instanceof ArrayType a) {
+            return a.element();
+        }
+        return null;
+    }
+
+    /** Arrays and functions used as values become pointers. */
+    private static CType decay(CType t) {
+        CType r = t.resolve();
+        if (r instanceof ArrayType a) {
+            return new PointerType(a.element());
+        }
+        if (r instanceof FuncType) {
+            return new PointerType(t);
+        }
+        return t;
+    }
+
+    private static boolean isArith(CType t) {
+        CType r = t.resolve();
+        return r instanceof IntType || r instanceof EnumType || r instanceof CType.FloatType;
+    }
+
+    /** Integer promotion: anything narrower than int (and _Bool, char, short, small enums) becomes int. */
+    private static CType promote(CType t) {
+        CType r = t.resolve();
+        if (r instanceof EnumType e) {
+            r = e.underlying() == null ? INT : e.underlying();
+        }
+        if (r instanceof IntType it && it.size() < 4) {
+            return INT;
+        }
+        return r;
+    }
+
+    /** C's usual arithmetic conversions. */
+    private static CType arithmetic(CType a, CType b) {
+        CType x = promote(a), y = promote(b);
+        if (x instanceof CType.FloatType || y instanceof CType.FloatType) {
+            long sx = x instanceof CType.FloatType ? x.size() : 0, sy = y instanceof CType.FloatType ? y.size() : 0;
+            return sx >= sy ? x : y;
+        }
+        if (!(x instanceof IntType ix) || !(y instanceof IntType iy)) {
+            return null;
+        }
+        if (ix.equals(iy)) {
+            return ix;
+        }
+        int rx = rank(ix), ry = rank(iy);
+        if (ix.signed() == iy.signed()) {
+            return rx >= ry ? ix : iy;
+        }
+        IntType u = ix.signed() ? iy : ix, sgn = ix.signed() ? ix : iy;
+        if (rank(u) >= rank(sgn)) {
+            return u;
+        }
+        if (sgn.size() > u.size()) {
+            return sgn;
+        }
+        return unsignedOf(sgn);
+    }
+
+    private static int rank(IntType t) {
+        String s = t.spelling();
+        if (s.contains("long long")) {
+            return 5;
+        }
+        if (s.contains("__int128")) {
+            return 6;
+        }
+        return switch ((int) t.size()) {
+            case 1 -> 1;
+            case 2 -> 2;
+            case 4 -> 3;
+            default -> 4;
+        };
+    }
+
+    private static IntType unsignedOf(IntType t) {
+        if (t == LLONG) {
+            return ULLONG;
+        }
+        if (t == LONG) {
+            return ULONG;
+        }
+        if (t == INT128) {
+            return UINT128;
+        }
+        return t.size() == 8 ? ULONG : UINT;
+    }
+
+    private static IntType intTypeOf(Val v) {
+        return v.wide() ? (v.uns() ? ULONG : LONG) : (v.uns() ? UINT : INT);
     }
 
     CType typeName() {
@@ -1015,7 +1605,8 @@ final class CParser {
             r = new RecordType(kind, null, uriOf(kw), posOf(kw));
         } else {
             RecordType old = kind == RecordType.Kind.STRUCT ? types.struct(tag.text) : types.union(tag.text);
-            if (old != null && old.layout() == null) {
+            RecordType own = kind == RecordType.Kind.STRUCT ? types.ownStruct(tag.text) : types.ownUnion(tag.text);
+            if (old != null && old.layout() == null && old == own) {
                 r = old;
                 r.setNameRange(posOf(tag));
             } else {
@@ -1162,6 +1753,16 @@ final class CParser {
             m.arrayLast = d.arrayLast;
             m.arrayValue = d.arrayValue;
             m.arrayUnknown = d.arrayUnknown;
+            if (m.name != null && MAP_MEMBER_NAMES.contains(m.name)) {
+                if (m.arrayFirst != null) {
+                    m.arrayText = textOfTokens(m.arrayFirst, m.arrayLast);
+                    m.arrayRange = rangeOf(m.arrayFirst, m.arrayLast);
+                }
+                if (m.typeofFirst != null) {
+                    m.typeofText = textOfTokens(m.typeofFirst, m.typeofLast);
+                    m.typeofRange = rangeOf(m.typeofFirst, m.typeofLast);
+                }
+            }
             members.add(m);
             if (accept(",")) {
                 continue;
@@ -1264,6 +1865,10 @@ final class CParser {
         return fallback;
     }
 
+    private static boolean isUnnamedBitField(Layout.Member m) {
+        return m.name() == null && m.isBitField();
+    }
+
     private static long roundUp(long v, long a) {
         if (a <= 1) {
             return v;
@@ -1277,6 +1882,9 @@ final class CParser {
         }
         java.util.BitSet used = new java.util.BitSet((int) total);
         for (Layout.Member m : members) {
+            if (isUnnamedBitField(m)) {
+                continue; // BTF does not describe it: its bytes are padding as far as the kernel's key compare goes
+            }
             cover(used, m.type(), m.bitWidth() >= 0 ? m.offset() : m.offset(), m.bitWidth() >= 0 ? m.size() : -1, total);
         }
         long lastEnd = 0;
@@ -1309,7 +1917,9 @@ final class CParser {
         }
         if (r instanceof RecordType rec && rec.layout() != null) {
             for (Layout.Member m : rec.layout().members()) {
-                cover(used, m.type(), off + m.offset(), m.bitWidth() >= 0 ? m.size() : -1, limit);
+                if (!isUnnamedBitField(m)) {
+                    cover(used, m.type(), off + m.offset(), m.bitWidth() >= 0 ? m.size() : -1, limit);
+                }
             }
             return;
         }
@@ -1388,7 +1998,6 @@ final class CParser {
             if (known) {
                 e.addConstant(name.text, value);
                 types.putEnumConstant(new TypeTable.EnumConstant(name.text, value, e, uriOf(name), posOf(name)));
-                unknownConstants.remove(name.text);
                 if (!any) {
                     min = value;
                     max = value;
@@ -1399,8 +2008,7 @@ final class CParser {
                 any = true;
             } else {
                 anyUnknown = true;
-                unknownConstants.add(name.text);
-                types.putEnumConstant(new TypeTable.EnumConstant(name.text, 0, e, uriOf(name), posOf(name)));
+                types.putUnknownConstant(new TypeTable.EnumConstant(name.text, 0, e, uriOf(name), posOf(name)));
             }
             next = value + 1;
             nextKnown = known;
@@ -1634,6 +2242,10 @@ final class CParser {
                         ct = sizeofExpressionType();
                         if (ct == null) {
                             pos = save;
+                            ct = tryType(this::unaryType);
+                        }
+                        if (ct == null) {
+                            pos = save;
                             unary();
                             reportUnknown(t, "unknown-identifier", "the size of this expression is not known to the front end");
                             return null;
@@ -1665,9 +2277,9 @@ final class CParser {
         boolean paren = accept("(");
         Token t = peek();
         CType result = null;
-        if (t.kind == Token.IDENT && variables.containsKey(t.text)) {
+        if (t.kind == Token.IDENT && variable(t.text) != null) {
             advance();
-            result = variables.get(t.text);
+            result = variable(t.text);
             while (peek().is("[")) {
                 advance();
                 conditional();
@@ -1871,7 +2483,7 @@ final class CParser {
                     return Val.of(0, false, true);
                 }
                 TypeTable.EnumConstant c = types.enumConstant(t.text);
-                if (c != null && !unknownConstants.contains(t.text)) {
+                if (c != null && !types.isUnknownConstant(t.text)) {
                     long v = c.value();
                     IntType u = c.owner().underlying();
                     boolean fitsInt = v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
@@ -2028,7 +2640,7 @@ final class CParser {
     }
 
     private MapDefinition btfMap(String name, Token nameTok, SourceRange whole, RecordType rec, int depth) {
-        List<MemberSyntax> members = recordSyntax.getOrDefault(rec, List.of());
+        List<MemberSyntax> members = syntaxOf(rec);
         Map<String, MapField> fields = new LinkedHashMap<>();
         Map<String, OptionalLong> nums = new HashMap<>();
         Set<String> unknown = new LinkedHashSet<>();
@@ -2047,13 +2659,13 @@ final class CParser {
                     unknown.add(m.name);
                 }
                 nums.put(m.name, v);
-                String exprText = m.arrayFirst == null ? "" : textOfTokens(m.arrayFirst, m.arrayLast);
-                SourceRange vr = m.arrayFirst == null ? m.declRange : rangeOf(m.arrayFirst, m.arrayLast);
+                String exprText = m.arrayText == null ? "" : m.arrayText;
+                SourceRange vr = m.arrayRange == null ? m.declRange : m.arrayRange;
                 fields.put(m.name, new MapField(m.name, m.declRange, exprText, vr, v, null));
             } else if (mt instanceof PointerType p && (m.name.equals("key") || m.name.equals("value"))) {
                 CType target = p.target();
-                String exprText = m.typeofFirst == null ? target.spelling() : textOfTokens(m.typeofFirst, m.typeofLast);
-                SourceRange vr = m.typeofFirst == null ? m.declRange : rangeOf(m.typeofFirst, m.typeofLast);
+                String exprText = m.typeofText == null ? target.spelling() : m.typeofText;
+                SourceRange vr = m.typeofRange == null ? m.declRange : m.typeofRange;
                 OptionalLong size = target.size() >= 0 ? OptionalLong.of(target.size()) : OptionalLong.empty();
                 fields.put(m.name, new MapField(m.name, m.declRange, exprText, vr, size, target));
                 if (m.name.equals("key")) {
@@ -2064,8 +2676,8 @@ final class CParser {
             } else if (mt instanceof ArrayType a && a.element().resolve() instanceof PointerType p && m.name.equals("values")) {
                 hasValues = true;
                 CType target = p.target();
-                String exprText = m.typeofFirst == null ? target.spelling() : textOfTokens(m.typeofFirst, m.typeofLast);
-                SourceRange vr = m.typeofFirst == null ? m.declRange : rangeOf(m.typeofFirst, m.typeofLast);
+                String exprText = m.typeofText == null ? target.spelling() : m.typeofText;
+                SourceRange vr = m.typeofRange == null ? m.declRange : m.typeofRange;
                 fields.put(m.name, new MapField(m.name, m.declRange, exprText, vr, OptionalLong.empty(), target));
                 if (target.resolve() instanceof RecordType innerRec && depth < 4) {
                     String innerName = innerRec.name() == null ? name + ".values" : innerRec.name();
@@ -2091,6 +2703,9 @@ final class CParser {
         if (!nums.containsKey("type") && depth == 0 && nameTok.file != 0) {
             diag(Severity.WARNING, "map-definition", "map '" + name + "' has no type", nameTok);
         }
+        if (depth == 0 && nameTok.file != 0 && type.isPresent()) {
+            loaderCompletion(name, nameTok, type.getAsLong(), keySize, valueSize, nums.containsKey("max_entries"));
+        }
         return new MapDefinition(name, uriOf(nameTok), posOf(nameTok), whole, MapDefinition.Style.BTF, type,
                 typeName(type), kernelName(type), keySize, valueSize,
                 nums.getOrDefault("max_entries", OptionalLong.empty()),
@@ -2099,6 +2714,34 @@ final class CParser {
                 nums.getOrDefault("pinning", OptionalLong.of(0)),
                 keyType, valueType, java.util.Collections.unmodifiableMap(fields), inner,
                 java.util.Collections.unmodifiableSet(unknown));
+    }
+
+    /**
+     * What the loader does with a map defined without some sizes (checked with libbpf 1.1 through bpftool 7.1 on
+     * Linux 6.18): a perf_event_array without max_entries gets the number of possible CPUs; nothing fills in
+     * key_size/value_size, so a perf_event_array or stack_trace without them fails BPF_MAP_CREATE with EINVAL.
+     */
+    private void loaderCompletion(String name, Token nameTok, long type, OptionalLong keySize, OptionalLong valueSize,
+                                  boolean hasMaxEntries) {
+        if (type == 4) { // BPF_MAP_TYPE_PERF_EVENT_ARRAY
+            if (!hasMaxEntries) {
+                diag(Severity.INFO, "map-loader", "map '" + name + "': max_entries is not given; libbpf sets it to the"
+                        + " number of possible CPUs when it loads the object", nameTok);
+            }
+            if (keySize.isEmpty() || valueSize.isEmpty()) {
+                diag(Severity.WARNING, "map-loader", "map '" + name + "': a perf_event_array needs key_size and value_size"
+                        + " of 4 (sizeof(u32)); libbpf does not fill them in, so BPF_MAP_CREATE returns EINVAL", nameTok);
+            }
+        } else if (type == 7) { // BPF_MAP_TYPE_STACK_TRACE
+            if (valueSize.isEmpty()) {
+                diag(Severity.WARNING, "map-loader", "map '" + name + "': a stack_trace map needs value_size (a multiple"
+                        + " of 8: depth * sizeof(u64)); libbpf does not fill it in, so BPF_MAP_CREATE returns EINVAL", nameTok);
+            }
+            if (!hasMaxEntries) {
+                diag(Severity.WARNING, "map-loader", "map '" + name + "': max_entries is not given and libbpf does not"
+                        + " fill it in for a stack_trace map: BPF_MAP_CREATE returns EINVAL", nameTok);
+            }
+        }
     }
 
     private String textOfTokens(Token a, Token b) {

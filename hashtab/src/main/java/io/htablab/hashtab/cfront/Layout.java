@@ -9,8 +9,9 @@ import java.util.List;
  * @param align   alignment in bytes
  * @param members every member in declaration order (unnamed bit-fields included, with a null name;
  *                anonymous struct/union members appear once, with a null name and their record type)
- * @param holes   byte ranges that no member touches (a byte partly used by a bit-field counts as used),
- *                tail padding included, in ascending order
+ * @param holes   byte ranges that no named member touches (a byte partly used by a named bit-field counts as
+ *                used; the bytes of an unnamed bit-field such as {@code __u32 : 16;} do not, because BTF does
+ *                not describe them: for a key they are padding like any other), tail padding included, ascending
  */
 public record Layout(long size, int align, List<Member> members, List<Hole> holes) {
 

@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits one file into preprocessing tokens. Comments and backslash-newlines become whitespace, so a
- * directive continues over continued lines (its tokens carry no {@code bol} mark).
+ * Splits one file into preprocessing tokens. Translation phase 2 comes first: every backslash-newline
+ * (clang also accepts blanks between the two) is spliced away, wherever it is, so an identifier, number,
+ * string or {@code //} comment continues on the next line and a directive continues over continued lines
+ * (its tokens carry no {@code bol} mark). Positions stay those of the file as written: a token split by a
+ * splice starts where its first character is and ends just after its last one.
  */
 final class Lexer {
     private static final String[] PUNCT3 = {"...", "<<=", ">>="};
@@ -19,12 +22,110 @@ final class Lexer {
     private int i;
     private int line;
     private int lineStart;
+    /** Spliced text only: original offset of each character of {@link #s} (plus one past the end). */
+    private final int[] orig;
+    /** Spliced text only: start offsets of the original lines. */
+    private final int[] origLineStarts;
+
+    /** First line of {@code text} in its file (a slice of a file starts on its own line there). */
+    private final int lineOffset;
 
     Lexer(String text, int file, String uri, List<CDiagnostic> diags) {
-        this.s = text;
+        this(text, file, uri, diags, 0);
+    }
+
+    Lexer(String text, int file, String uri, List<CDiagnostic> diags, int lineOffset) {
+        this.lineOffset = lineOffset;
+        this.line = lineOffset;
         this.file = file;
         this.uri = uri;
         this.diags = diags;
+        int first = firstSplice(text, 0);
+        if (first < 0) {
+            this.s = text;
+            this.orig = null;
+            this.origLineStarts = null;
+        } else {
+            // phase 2 on a copy; the offset map keeps diagnostics on the lines the user wrote
+            StringBuilder sb = new StringBuilder(text.length());
+            int[] map = new int[text.length() + 1];
+            int k = 0;
+            int at = 0;
+            int next = first;
+            while (at < text.length()) {
+                if (at == next) {
+                    at = spliceEnd(text, at);
+                    next = firstSplice(text, at);
+                    continue;
+                }
+                sb.append(text.charAt(at));
+                map[k++] = at;
+                at++;
+            }
+            map[k] = text.length();
+            this.s = sb.toString();
+            this.orig = java.util.Arrays.copyOf(map, k + 1);
+            int lines = 1;
+            for (int j = 0; j < text.length(); j++) {
+                if (text.charAt(j) == '\n') {
+                    lines++;
+                }
+            }
+            int[] starts = new int[lines];
+            int li = 1;
+            for (int j = 0; j < text.length(); j++) {
+                if (text.charAt(j) == '\n') {
+                    starts[li++] = j + 1;
+                }
+            }
+            this.origLineStarts = starts;
+        }
+    }
+
+    /** Offset of the next backslash that starts a line splice (backslash, blanks, newline), or -1. */
+    private static int firstSplice(String t, int from) {
+        int b = t.indexOf('\\', from);
+        while (b >= 0) {
+            if (spliceEnd(t, b) > b) {
+                return b;
+            }
+            b = t.indexOf('\\', b + 1);
+        }
+        return -1;
+    }
+
+    /** Just past the newline of the splice starting at backslash {@code b}, or {@code b} when it is none. */
+    private static int spliceEnd(String t, int b) {
+        int j = b + 1;
+        while (j < t.length() && (t.charAt(j) == ' ' || t.charAt(j) == '\t' || t.charAt(j) == '\f')) {
+            j++;
+        }
+        if (j < t.length() && t.charAt(j) == '\r') {
+            j++;
+        }
+        return j < t.length() && t.charAt(j) == '\n' ? j + 1 : b;
+    }
+
+    /** Original line of working offset {@code at} (exclusive end offsets map to just past the previous char). */
+    private int origLine(int off) {
+        int lo = 0, hi = origLineStarts.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (origLineStarts[mid] <= off) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    private int startLineAt(int at) {
+        return orig == null ? line : origLine(orig[at]) + lineOffset;
+    }
+
+    private int startColAt(int at) {
+        return orig == null ? at - lineStart : orig[at] - origLineStarts[origLine(orig[at])];
     }
 
     List<Token> run() {
@@ -50,32 +151,19 @@ final class Lexer {
                     newline(i);
                     space = true;
                 } else if (c == '/' && i + 1 < n && s.charAt(i + 1) == '/') {
-                    while (i < n && s.charAt(i) != '\n') {
-                        // a backslash-newline continues a // comment, as in C
-                        if (s.charAt(i) == '\\' && i + 1 < n && s.charAt(i + 1) == '\n') {
-                            i += 2;
-                            newline(i);
-                            continue;
-                        }
-                        i++;
-                    }
+                    // splices are gone (phase 2), so the comment ends at the newline; indexOf is the fast scan
+                    int eol = s.indexOf('\n', i);
+                    i = eol < 0 ? n : eol;
                     space = true;
                 } else if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
-                    int startLine = line, startCol = i - lineStart;
-                    i += 2;
-                    boolean closed = false;
-                    while (i < n) {
-                        char d = s.charAt(i);
-                        if (d == '*' && i + 1 < n && s.charAt(i + 1) == '/') {
-                            i += 2;
-                            closed = true;
-                            break;
-                        }
-                        if (d == '\n') {
-                            newline(i + 1);
-                        }
-                        i++;
+                    int startLine = startLineAt(i), startCol = startColAt(i);
+                    int close = s.indexOf("*/", i + 2);
+                    boolean closed = close >= 0;
+                    int stop = closed ? close : n;
+                    for (int nl = s.indexOf('\n', i + 2); nl >= 0 && nl < stop; nl = s.indexOf('\n', nl + 1)) {
+                        newline(nl + 1);
                     }
+                    i = closed ? close + 2 : n;
                     if (!closed) {
                         diags.add(new CDiagnostic(CDiagnostic.Severity.ERROR, "syntax", "unterminated /* comment", uri,
                                 new SourceRange(startLine, startCol, startLine, startCol + 2)));
@@ -86,7 +174,8 @@ final class Lexer {
                 }
             }
             if (i >= n) {
-                Token eof = new Token(Token.EOF, "", file, line, i - lineStart, line, i - lineStart);
+                int el = startLineAt(i), ec = startColAt(i);
+                Token eof = new Token(Token.EOF, "", file, el, ec, el, ec);
                 eof.bol = true;
                 out.add(eof);
                 return out;
@@ -106,13 +195,19 @@ final class Lexer {
     }
 
     private Token make(int kind, int start, int startLine, int startCol) {
-        return new Token(kind, s.substring(start, i), file, startLine, startCol, line, i - lineStart);
+        if (orig == null) {
+            return new Token(kind, s.substring(start, i), file, startLine, startCol, line, i - lineStart);
+        }
+        int endOff = i > start ? orig[i - 1] + 1 : orig[i];
+        int el = origLine(endOff);
+        return new Token(kind, s.substring(start, i), file, startLine, startCol, el + lineOffset,
+                endOff - origLineStarts[el]);
     }
 
     private Token lexOne() {
         int n = s.length();
         int start = i;
-        int sl = line, sc = i - lineStart;
+        int sl = startLineAt(i), sc = startColAt(i);
         char c = s.charAt(i);
         if (isIdentStart(c)) {
             i++;

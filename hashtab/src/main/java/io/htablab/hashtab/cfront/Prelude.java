@@ -1,38 +1,45 @@
 package io.htablab.hashtab.cfront;
 
 /**
- * Built-in knowledge of the well-known BPF headers, written as C and read before every file (as file 0).
- * Values follow the kernel's uapi linux/bpf.h and libbpf's bpf_helpers.h; names defined here may be
- * redefined by the user without a diagnostic.
+ * Built-in knowledge of the well-known BPF headers, written as C and read before every file (as file 0, once
+ * per JVM: it is the root {@link HeaderUnit}). Values follow the kernel's uapi linux/bpf.h and libbpf's
+ * bpf_helpers.h; names defined here may be redefined by the user or a real header without a diagnostic.
  */
 final class Prelude {
     private Prelude() {
     }
 
+    /** What clang -target bpf predefines (generated with clang, see the resource's first line). */
+    static final String COMPILER = compilerPredefines();
+
+    private static String compilerPredefines() {
+        try (java.io.InputStream in = Prelude.class.getResourceAsStream("clang-bpf-predefines.h")) {
+            if (in != null) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        } catch (java.io.IOException e) {
+            // fall through to the minimum below
+        }
+        return "#define __bpf__ 1\n#define __BPF__ 1\n#define __clang__ 1\n#define __LP64__ 1\n";
+    }
+
+    /**
+     * The headers whose relevant content is built in below. An {@code #include} of one of them reads the real file
+     * when the include paths find it; only when none is found does the built-in part stand in (and a diagnostic
+     * says so). The built-in names are always visible underneath (a snippet without includes still works); a real
+     * header's definitions shadow them.
+     */
+    static final java.util.Set<String> BUILTIN_HEADERS = java.util.Set.of("vmlinux.h", "bpf/bpf_helpers.h",
+            "bpf/bpf_tracing.h", "bpf/bpf_endian.h", "bpf/bpf_core_read.h", "linux/bpf.h", "linux/types.h",
+            "bpf_helpers.h", "bpf_tracing.h", "bpf_endian.h", "bpf_core_read.h", "bpf/bpf_helper_defs.h",
+            "bpf_helper_defs.h", "stdbool.h", "stdint.h", "stddef.h", "linux/stddef.h", "asm/types.h",
+            "asm-generic/int-ll64.h", "linux/bpf_common.h");
+
     static final String TEXT = String.join("\n",
-            // compiler predefines for clang -target bpf (little-endian host)
-            "#define __bpf__ 1",
-            "#define __BPF__ 1",
-            "#define __clang__ 1",
-            "#define __clang_major__ 14",
-            "#define __GNUC__ 4",
-            "#define __STDC__ 1",
-            "#define __STDC_VERSION__ 201710L",
-            "#define __CHAR_BIT__ 8",
-            "#define __SIZEOF_INT__ 4",
-            "#define __SIZEOF_LONG__ 8",
-            "#define __SIZEOF_LONG_LONG__ 8",
-            "#define __SIZEOF_POINTER__ 8",
-            "#define __SIZEOF_INT128__ 16",
-            "#define __LP64__ 1",
-            "#define _LP64 1",
-            "#define __ORDER_LITTLE_ENDIAN__ 1234",
-            "#define __ORDER_BIG_ENDIAN__ 4321",
-            "#define __BYTE_ORDER__ __ORDER_LITTLE_ENDIAN__",
+            COMPILER,
             "#define __LITTLE_ENDIAN_BITFIELD 1",
             "#define NULL ((void *)0)",
-            "#define true 1",
-            "#define false 0",
+            "enum { false = 0, true = 1 };",
             "#define offsetof(TYPE, MEMBER) __builtin_offsetof(TYPE, MEMBER)",
             // libbpf bpf_helpers.h
             "#define __uint(name, val) int (*name)[val]",
@@ -58,10 +65,7 @@ final class Prelude {
             "#define unlikely(x) __builtin_expect(!!(x), 0)",
             "#define barrier() asm volatile(\"\" ::: \"memory\")",
             "#define KERNEL_VERSION(a, b, c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))",
-            "#define BPF_ANY 0",
-            "#define BPF_NOEXIST 1",
-            "#define BPF_EXIST 2",
-            "#define BPF_F_LOCK 4",
+            "enum { BPF_ANY = 0, BPF_NOEXIST = 1, BPF_EXIST = 2, BPF_F_LOCK = 4 };",
             // linux/types.h, asm-generic/int-ll64.h
             "typedef signed char __s8; typedef unsigned char __u8;",
             "typedef short __s16; typedef unsigned short __u16;",

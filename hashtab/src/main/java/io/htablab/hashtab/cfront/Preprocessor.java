@@ -14,16 +14,14 @@ import java.util.Set;
 
 /**
  * The preprocessor subset: object- and function-like macros with {@code #} and {@code ##}, conditionals,
- * includes (well-known system headers come from {@link Prelude} instead of the disk).
+ * includes read from the include paths and the system directories ({@link CFrontOptions#systemIncludePaths()});
+ * a well-known header that is found nowhere is replaced by the built-in knowledge of {@link Prelude}, with a
+ * diagnostic. Headers included before any declaration are parsed once and shared ({@link HeaderCache}).
  */
 final class Preprocessor {
 
-    /** System headers whose relevant content is built in, so they are never read. */
-    static final Set<String> BUILTIN_HEADERS = Set.of("vmlinux.h", "bpf/bpf_helpers.h", "bpf/bpf_tracing.h",
-            "bpf/bpf_endian.h", "bpf/bpf_core_read.h", "linux/bpf.h", "linux/types.h", "bpf_helpers.h",
-            "bpf_tracing.h", "bpf_endian.h", "bpf_core_read.h", "bpf/bpf_helper_defs.h", "bpf_helper_defs.h",
-            "stdbool.h", "stdint.h", "stddef.h", "linux/stddef.h", "asm/types.h", "asm-generic/int-ll64.h",
-            "linux/bpf_common.h");
+    /** The headers whose relevant content is built in (used only when the real one is not found). */
+    static final Set<String> BUILTIN_HEADERS = Prelude.BUILTIN_HEADERS;
 
     private static final int MAX_INCLUDE_DEPTH = 200;
     private static final int MAX_EXPANDED_TOKENS = 20_000_000;
@@ -74,7 +72,7 @@ final class Preprocessor {
 
     final List<SourceFile> files;
     final List<CDiagnostic> diags;
-    final Map<String, Macro> macros = new HashMap<>();
+    final Map<String, Macro> macros;
     private final CFrontOptions options;
     private final ArrayDeque<FileState> stack = new ArrayDeque<>();
     private final Set<String> onceFiles = new HashSet<>();
@@ -84,18 +82,107 @@ final class Preprocessor {
     private long expandedTokens;
     private boolean budgetReported;
     private final boolean fileUris;
+    private final HeaderCache cache;
+    /** Digest of everything so far that can change what a header means here (see {@link HeaderCache}). */
+    private String state = "";
+    /** Nothing but directives has been produced yet: the parser's state is exactly {@link #units}. */
+    private boolean clean = true;
+    private HeaderUnit lastUnit;
+    final List<HeaderUnit> units = new ArrayList<>();
+    /** Files read here (not through units), for the unit being built. */
+    final List<HeaderUnit.Stamp> stamps = new ArrayList<>();
+    /** Set when something read depends on state no cache key covers. */
+    boolean uncacheable;
+    long charsRead;
+    private int unitDepth;
+    /** Included file uri to the #include in the main file (index 1) that brought it in. */
+    final Map<String, SourceRange> includeSites = new HashMap<>();
+    private SourceRange topSite;
 
     Preprocessor(List<SourceFile> files, List<CDiagnostic> diags, CFrontOptions options, boolean fileUris) {
+        this(files, diags, options, fileUris, null);
+    }
+
+    Preprocessor(List<SourceFile> files, List<CDiagnostic> diags, CFrontOptions options, boolean fileUris,
+                 HeaderCache cache) {
+        this(files, diags, options, fileUris, cache, new HashMap<>());
+    }
+
+    /** With {@code macros} as the macro table itself (a declaration of a lazily read header: read-only use). */
+    Preprocessor(List<SourceFile> files, List<CDiagnostic> diags, CFrontOptions options, boolean fileUris,
+                 HeaderCache cache, Map<String, Macro> macros) {
+        this.macros = macros;
         this.files = files;
         this.diags = diags;
         this.options = options;
         this.fileUris = fileUris;
+        this.cache = cache;
+    }
+
+    /** Starts from the built-in root unit, in the state the options give. */
+    void startFrom(HeaderUnit root) {
+        applyUnit(root, false);
+        state = HeaderCache.mix(root.after(), "options " + options.includePaths() + " " + options.systemIncludePaths()
+                + " " + fileUris);
+    }
+
+    /** Starts a header's own parse where the including parse stands. */
+    void continueFrom(Preprocessor including) {
+        macros.putAll(including.macros);
+        onceFiles.addAll(including.onceFiles);
+        counter = including.counter;
+        state = including.state;
+        lastUnit = including.lastUnit;
+        unitDepth = including.unitDepth + 1;
+    }
+
+    HeaderUnit lastUnit() {
+        return lastUnit;
+    }
+
+    CFrontOptions options() {
+        return options;
+    }
+
+    boolean fileUris() {
+        return fileUris;
+    }
+
+    String state() {
+        return state;
+    }
+
+    Set<String> onceFiles() {
+        return onceFiles;
+    }
+
+    int counter() {
+        return counter;
+    }
+
+    private void applyUnit(HeaderUnit u, boolean record) {
+        for (Map.Entry<String, Macro> e : u.macroDelta().entrySet()) {
+            if (e.getValue() == null) {
+                macros.remove(e.getKey());
+            } else {
+                macros.put(e.getKey(), e.getValue());
+            }
+        }
+        onceFiles.addAll(u.onceFiles());
+        counter = u.counter();
+        state = u.after();
+        lastUnit = u;
+        if (record) {
+            units.add(u);
+            diags.addAll(u.diagnostics());
+            stamps.addAll(u.stamps());
+        }
     }
 
     /** Runs file {@code index} to the end and returns its tokens (macros persist across calls). */
     List<Token> run(int index) {
         SourceFile sf = files.get(index);
-        stack.push(new FileState(index, new Lexer(sf.text, index, sf.uri, diags).run()));
+        stack.push(new FileState(index, new Lexer(sf.text, index, sf.uri, diags, sf.lineOffset).run()));
         eof = null;
         List<Token> out = new ArrayList<>();
         while (true) {
@@ -106,6 +193,7 @@ final class Preprocessor {
                 }
                 break;
             }
+            clean = false;
             out.add(t);
         }
         stack.clear();
@@ -174,6 +262,22 @@ final class Preprocessor {
         while (true) {
             Token t = src.get();
             if (t == null || t.kind != Token.IDENT) {
+                return t;
+            }
+            if (t.text.equals("_Pragma")) {
+                // the _Pragma("...") operator (libbpf's SEC() wraps its attribute in diagnostic pragmas): dropped
+                Token open = src.get();
+                if (open != null && open.is("(")) {
+                    int depth = 1;
+                    Token x;
+                    while (depth > 0 && (x = src.get()) != null && x.kind != Token.EOF) {
+                        depth += x.is("(") ? 1 : x.is(")") ? -1 : 0;
+                    }
+                    continue;
+                }
+                if (open != null) {
+                    pending.push(open);
+                }
                 return t;
             }
             Macro m = macros.get(t.text);
@@ -260,9 +364,12 @@ final class Preprocessor {
             case "__LINE__":
                 return t.copyAt(Integer.toString(t.line + 1), Token.NUMBER, t, true);
             case "__FILE__":
-            case "__BASE_FILE__":
                 return t.copyAt("\"" + files.get(t.file).uri + "\"", Token.STRING, t, true);
+            case "__BASE_FILE__":
+                uncacheable = true;
+                return t.copyAt("\"" + files.get(1).uri + "\"", Token.STRING, t, true);
             case "__COUNTER__":
+                uncacheable = true;
                 return t.copyAt(Integer.toString(counter++), Token.NUMBER, t, true);
             default:
                 return null;
@@ -319,7 +426,7 @@ final class Preprocessor {
                 List<Token> arg = args.get(paramIndex(m, body.get(i + 1)));
                 Token s = stringize(arg, bt).relocate(f, l, c, el, ec);
                 s.hideSet = hs;
-                addPasting(out, List.of(s), pasteNext, bt);
+                addPasting(out, List.of(s), pasteNext, name);
                 pasteNext = false;
                 i++;
                 continue;
@@ -334,12 +441,19 @@ final class Preprocessor {
                 List<Token> arg;
                 if (raw) {
                     arg = args.get(pi);
-                    // GNU comma swallowing: ", ## __VA_ARGS__" with nothing passed drops the comma
-                    if (pasteNext && arg.isEmpty() && m.variadic && pi == m.params.size() - 1 && !out.isEmpty()
+                    // GNU comma swallowing: ", ## __VA_ARGS__" drops the comma when nothing is passed, and
+                    // otherwise pastes nothing: the comma stays and the (expanded) arguments follow it
+                    if (pasteNext && m.variadic && pi == m.params.size() - 1 && !out.isEmpty()
                             && out.get(out.size() - 1).is(",")) {
-                        out.remove(out.size() - 1);
                         pasteNext = false;
-                        continue;
+                        if (arg.isEmpty()) {
+                            out.remove(out.size() - 1);
+                            continue;
+                        }
+                        if (expandedArgs.get(pi) == null) {
+                            expandedArgs.set(pi, expandIsolated(args.get(pi)));
+                        }
+                        arg = expandedArgs.get(pi);
                     }
                 } else {
                     if (expandedArgs.get(pi) == null) {
@@ -356,13 +470,13 @@ final class Preprocessor {
                 if (!copy.isEmpty() && i > 0) {
                     copy.set(0, withSpace(copy.get(0), bt.space));
                 }
-                addPasting(out, copy, pasteNext, bt);
+                addPasting(out, copy, pasteNext, name);
                 pasteNext = false;
                 continue;
             }
             Token x = bt.relocate(f, l, c, el, ec);
             x.hideSet = hs;
-            addPasting(out, List.of(x), pasteNext, bt);
+            addPasting(out, List.of(x), pasteNext, name);
             pasteNext = false;
         }
         if (!out.isEmpty()) {
@@ -517,17 +631,25 @@ final class Preprocessor {
                     case "undef" -> {
                         if (line.size() >= 2 && line.get(1).isIdent()) {
                             macros.remove(line.get(1).text);
+                            if (clean) {
+                                state = HeaderCache.mix(state, "undef " + line.get(1).text);
+                            }
                         } else {
                             diag(CDiagnostic.Severity.ERROR, "pp-directive", "macro name missing after #undef", name);
                         }
                     }
-                    case "include", "include_next", "import" -> include(f, line.subList(1, line.size()), name);
+                    case "include", "import" -> include(f, line.subList(1, line.size()), name, false);
+                    case "include_next" -> include(f, line.subList(1, line.size()), name, true);
                     case "error" -> diag(CDiagnostic.Severity.ERROR, "pp-error", "#error " + joinText(line, 1), name);
                     case "warning" -> diag(CDiagnostic.Severity.WARNING, "pp-warning", "#warning " + joinText(line, 1), name);
                     case "pragma" -> {
                         if (line.size() >= 2 && line.get(1).is("once")) {
                             SourceFile sf = files.get(f.file);
-                            onceFiles.add(sf.path != null ? sf.path.toString() : sf.uri);
+                            String once = sf.path != null ? sf.path.toString() : sf.uri;
+                            onceFiles.add(once);
+                            if (clean) {
+                                state = HeaderCache.mix(state, "once " + once);
+                            }
                         }
                     }
                     case "line", "ident", "sccs", "assert", "unassert" -> {
@@ -616,6 +738,10 @@ final class Preprocessor {
             diag(CDiagnostic.Severity.WARNING, "macro-redefined", "'" + name + "' macro redefined", nameTok);
         }
         macros.put(name, new Macro(name, params, variadic, body, def));
+        if (clean) {
+            state = HeaderCache.mix(state, "define " + name + (params == null ? "" : params.toString() + variadic)
+                    + " " + text);
+        }
     }
 
     /** Marks names the preprocessor itself implements (__LINE__ and friends). */
@@ -661,7 +787,8 @@ final class Preprocessor {
                 }
                 i = j;
                 boolean found = BUILTIN_HEADERS.contains(sb.toString())
-                        || resolve(sb.toString(), system, stack.peek() == null ? 0 : stack.peek().file) != null;
+                        || resolve(sb.toString(), system, stack.peek() == null ? 0 : stack.peek().file,
+                        t.is("__has_include_next")) != null;
                 resolved.add(t.copyAt(found ? "1" : "0", Token.NUMBER, t, t.fromMacro));
             } else if ((t.is("__has_builtin") || t.is("__has_attribute") || t.is("__has_feature")
                     || t.is("__has_extension") || t.is("__has_c_attribute")) && i + 1 < expr.size() && expr.get(i + 1).is("(")) {
@@ -669,8 +796,10 @@ final class Preprocessor {
                 while (j < expr.size() && !expr.get(j).is(")")) {
                     j++;
                 }
-                // attributes such as packed/aligned/section exist; builtins are assumed present
-                resolved.add(t.copyAt("1", Token.NUMBER, t, t.fromMacro));
+                // attributes such as packed/aligned/section exist and builtins are assumed present; language
+                // features (modules, sanitizers) are off in a plain BPF compile
+                boolean feature = t.is("__has_feature") || t.is("__has_extension");
+                resolved.add(t.copyAt(feature ? "0" : "1", Token.NUMBER, t, t.fromMacro));
                 i = j;
             } else {
                 resolved.add(t);
@@ -685,7 +814,7 @@ final class Preprocessor {
         return v != null && v != 0;
     }
 
-    private void include(FileState f, List<Token> line, Token name) {
+    private void include(FileState f, List<Token> line, Token name, boolean next) {
         if (line.isEmpty()) {
             diag(CDiagnostic.Severity.ERROR, "pp-directive", "#include expects \"FILENAME\" or <FILENAME>", name);
             return;
@@ -732,18 +861,25 @@ final class Preprocessor {
         SourceRange where = new SourceRange(first.line, first.col, Math.max(first.line, last.endLine),
                 last.endLine > first.line ? last.endCol : Math.max(first.col, last.endCol));
         String uri = files.get(f.file).uri;
-        if (system && BUILTIN_HEADERS.contains(header)) {
-            return;
+        if (f.file == 1) {
+            topSite = where;
         }
-        Path p = resolve(header, system, f.file);
+        int[] dirIndex = new int[1];
+        Path p = resolve(header, system, f.file, next, dirIndex);
         if (p == null) {
             String base = header.contains("/") ? header.substring(header.lastIndexOf('/') + 1) : header;
             if (BUILTIN_HEADERS.contains(header) || BUILTIN_HEADERS.contains(base)) {
-                return; // a local copy of a well-known header that is not on disk: built-in knowledge stands in
+                // The built-in subset stands in; information, because map checks still work with it, while
+                // names only the real header has are then unknown (each reported where it is used).
+                diags.add(new CDiagnostic(CDiagnostic.Severity.INFO, "builtin-header", "'" + header
+                        + "' was not found on the include path (" + searchedDirs(f.file, system) + "): the front end's"
+                        + " built-in subset of it stands in; names only the real header defines are unknown",
+                        uri, where));
+                return;
             }
             if (system) {
                 diags.add(new CDiagnostic(CDiagnostic.Severity.INFO, "system-include", "system header <" + header
-                        + "> is not known to the BPF front end; its declarations are ignored", uri, where));
+                        + "> was not found on the include path; its declarations are ignored", uri, where));
             } else {
                 diags.add(new CDiagnostic(CDiagnostic.Severity.WARNING, "include-not-found", "'" + header
                         + "' file not found", uri, where));
@@ -754,44 +890,108 @@ final class Preprocessor {
         if (onceFiles.contains(key)) {
             return;
         }
-        if (stack.size() >= MAX_INCLUDE_DEPTH) {
+        if (stack.size() + unitDepth >= MAX_INCLUDE_DEPTH) {
             diags.add(new CDiagnostic(CDiagnostic.Severity.ERROR, "include-depth", "#include nested too deeply", uri, where));
             return;
         }
+        String incUri = fileUris ? p.toUri().toString() : p.toString();
+        if (clean && cache != null) {
+            String before = state;
+            HeaderUnit u = cache.get(before, p, options.reader(),
+                    () -> CParser.parseHeader(this, before, p, incUri, dirIndex[0]));
+            if (u != null) {
+                applyUnit(u, true);
+                if (topSite != null) {
+                    includeSites.putIfAbsent(incUri, topSite);
+                    for (MapDefinition m : u.maps()) {
+                        if (m.uri() != null) {
+                            includeSites.putIfAbsent(m.uri(), topSite);
+                        }
+                    }
+                }
+                return;
+            }
+        }
+        Object stamp = options.reader().fingerprint(p);
         Optional<String> text = options.reader().read(p);
         if (text.isEmpty()) {
             diags.add(new CDiagnostic(CDiagnostic.Severity.WARNING, "include-not-found", "'" + header
                     + "' could not be read", uri, where));
             return;
         }
-        String incUri = fileUris ? p.toUri().toString() : p.toString();
+        stamps.add(new HeaderUnit.Stamp(p, stamp));
+        charsRead += text.get().length();
+        if (topSite != null) {
+            includeSites.putIfAbsent(incUri, topSite);
+        }
         int idx = files.size();
-        files.add(new SourceFile(incUri, text.get(), p));
+        SourceFile sf = new SourceFile(incUri, text.get(), p);
+        sf.dirIndex = dirIndex[0];
+        files.add(sf);
         stack.push(new FileState(idx, new Lexer(text.get(), idx, incUri, diags).run()));
     }
 
-    private Path resolve(String header, boolean system, int fromFile) {
-        List<Path> candidates = new ArrayList<>();
+    /** Every directory searched, in order: -I paths then the system ones. */
+    private List<Path> searchDirs() {
+        List<Path> dirs = new ArrayList<>(options.includePaths().size() + options.systemIncludePaths().size());
+        dirs.addAll(options.includePaths());
+        dirs.addAll(options.systemIncludePaths());
+        return dirs;
+    }
+
+    private String searchedDirs(int fromFile, boolean system) {
+        List<String> names = new ArrayList<>();
+        if (!system && files.get(fromFile).path != null && files.get(fromFile).path.getParent() != null) {
+            names.add(files.get(fromFile).path.getParent().toString());
+        }
+        for (Path d : searchDirs()) {
+            names.add(d.toString());
+        }
+        return names.isEmpty() ? "no directories" : String.join(", ", names);
+    }
+
+    private Path resolve(String header, boolean system, int fromFile, boolean next) {
+        return resolve(header, system, fromFile, next, new int[1]);
+    }
+
+    /**
+     * Where an include finds its file: for "x" the including file's directory first, then the -I paths and the
+     * system directories; {@code #include_next} continues after the directory the current file came from.
+     * {@code dirIndex[0]} receives the index of the directory used (-1: the including file's own).
+     */
+    private Path resolve(String header, boolean system, int fromFile, boolean next, int[] dirIndex) {
+        dirIndex[0] = -1;
         try {
-            if (!system) {
-                Path from = files.get(fromFile).path;
-                if (from != null && from.getParent() != null) {
-                    candidates.add(from.getParent().resolve(header));
+            if (Path.of(header).isAbsolute()) {
+                Path n = Path.of(header).normalize();
+                return exists(n) ? n : null;
+            }
+            int startDir = 0;
+            SourceFile from = fromFile < files.size() ? files.get(fromFile) : null;
+            if (next && from != null && from.dirIndex >= 0) {
+                startDir = from.dirIndex + 1;
+            } else if (!system && from != null && from.path != null && from.path.getParent() != null) {
+                Path n = from.path.getParent().resolve(header).normalize();
+                if (exists(n)) {
+                    return n;
                 }
             }
-            for (Path dir : options.includePaths()) {
-                candidates.add(dir.resolve(header));
+            List<Path> dirs = searchDirs();
+            for (int d = startDir; d < dirs.size(); d++) {
+                Path n = dirs.get(d).resolve(header).normalize();
+                if (exists(n)) {
+                    dirIndex[0] = d;
+                    return n;
+                }
             }
         } catch (RuntimeException e) {
             return null; // an invalid path string
         }
-        for (Path c : candidates) {
-            Path n = c.normalize();
-            if (options.reader().read(n).isPresent()) {
-                return n;
-            }
-        }
         return null;
+    }
+
+    private boolean exists(Path p) {
+        return options.reader().fingerprint(p) != null;
     }
 
     static Path pathOf(String uri) {

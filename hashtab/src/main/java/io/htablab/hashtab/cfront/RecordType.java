@@ -17,6 +17,9 @@ public final class RecordType implements CType {
     private boolean packed;
     private int alignAttribute;
     private boolean partial;
+    /** For a record of a header read on demand: parses its body the first time its layout is asked for. */
+    private volatile Runnable completer;
+    private boolean completing;
 
     public RecordType(Kind kind, String name, String uri, SourceRange nameRange) {
         this.kind = kind;
@@ -38,20 +41,45 @@ public final class RecordType implements CType {
     public SourceRange nameRange() { return nameRange; }
 
     /** The definition (from the keyword to the closing brace), or the tag when only declared. */
-    public SourceRange range() { return range; }
+    public SourceRange range() { ensure(); return range; }
 
-    public Layout layout() { return layout; }
+    public Layout layout() { ensure(); return layout; }
 
-    public boolean isPacked() { return packed; }
+    public boolean isPacked() { ensure(); return packed; }
 
     /** The {@code aligned(N)} attribute on the record, 0 when none. */
-    public int alignAttribute() { return alignAttribute; }
+    public int alignAttribute() { ensure(); return alignAttribute; }
 
     /**
      * True when some member has an incomplete or unknown type: {@link #layout()} then shows what is known,
      * but {@link #size()} is -1.
      */
-    public boolean isPartial() { return partial; }
+    public boolean isPartial() { ensure(); return partial; }
+
+    private void ensure() {
+        Runnable c = completer;
+        if (c != null) {
+            c.run();
+        }
+    }
+
+    void setCompleter(Runnable c) {
+        this.completer = c;
+    }
+
+    /** Called under the lazy header's lock: false when already complete or being completed (a nested use). */
+    boolean beginCompletion() {
+        if (completer == null || completing) {
+            return false;
+        }
+        completing = true;
+        return true;
+    }
+
+    void endCompletion() {
+        completing = false;
+        completer = null;
+    }
 
     void complete(Layout newLayout, SourceRange definitionRange, boolean isPacked, int alignAttr, boolean isPartial) {
         this.partial = isPartial;
@@ -66,10 +94,10 @@ public final class RecordType implements CType {
     }
 
     @Override
-    public long size() { return layout == null || partial ? -1 : layout.size(); }
+    public long size() { ensure(); return layout == null || partial ? -1 : layout.size(); }
 
     @Override
-    public int align() { return layout == null ? 1 : layout.align(); }
+    public int align() { ensure(); return layout == null ? 1 : layout.align(); }
 
     @Override
     public String spelling() {

@@ -7,6 +7,10 @@ final class SourceFile {
     final String uri;
     final String text;
     final Path path;
+    /** Index of the include directory it was found in (for #include_next), -1 when not found through one. */
+    int dirIndex = -1;
+    /** Line of the file that {@link #text} starts on (a declaration read on its own from a large header). */
+    int lineOffset;
     private int[] lineStarts;
 
     SourceFile(String uri, String text, Path path) {
@@ -26,6 +30,7 @@ final class SourceFile {
     }
 
     int offset(int line, int col) {
+        line -= lineOffset;
         if (lineStarts == null) {
             int count = 1;
             for (int i = 0; i < text.length(); i++) {

@@ -24,8 +24,11 @@ import io.htablab.hashtab.htab.fields.SpecialField;
 public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr attr, int possibleCpus,
                            long maxEntries, long nBuckets, long elemSize, long numEntries) {
 
-    /** The BPF_MAP_CREATE attribute a refusal is about, so tools can point at it. */
-    public enum Field { TYPE, KEY_SIZE, VALUE_SIZE, MAX_ENTRIES, MAP_FLAGS, NUMA_NODE, BTF_KEY_TYPE, BTF_VALUE_TYPE }
+    /**
+     * The BPF_MAP_CREATE attribute a refusal is about, so tools can point at it. A refusal of the key's or value's
+     * BTF type is about KEY_SIZE or VALUE_SIZE (the {@code __type(key/value, ...)} entry in C).
+     */
+    public enum Field { TYPE, KEY_SIZE, VALUE_SIZE, MAX_ENTRIES, MAP_FLAGS, NUMA_NODE }
 
     /** Bytes of the element header before the key (struct htab_elem on 6.18 x86_64). */
     public static final int HTAB_ELEM_HEADER = 48;
@@ -120,10 +123,15 @@ public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr att
      */
     private static HtabGeometry btfLoadCheck(HtabAttr attr, int possibleCpus) {
         MapBtf btf = attr.btf();
-        if (btf == null || btf.loadError() == Errno.OK) {
+        if (btf == null) {
             return null;
         }
-        return fail(btf.loadError(), Field.BTF_VALUE_TYPE, btf.loadReason() + ": BPF_BTF_LOAD returns "
+        if (btf.loadError() == Errno.OK) {
+            // map_create's first checks: a key type id without a value type id is EINVAL (spec 2.2 step 4)
+            return btf.valueType() == null ? fail(Errno.EINVAL, Field.VALUE_SIZE, "btf_key_type_id without"
+                    + " btf_value_type_id: the kernel returns EINVAL", attr, possibleCpus) : null;
+        }
+        return fail(btf.loadError(), Field.VALUE_SIZE, btf.loadReason() + ": BPF_BTF_LOAD returns "
                 + btf.loadError().name() + ", so the map cannot be created", attr, possibleCpus);
     }
 
@@ -139,15 +147,15 @@ public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr att
             return null;
         }
         if (!btf.hasKeyType()) {
-            return fail(Errno.EINVAL, Field.BTF_KEY_TYPE, "btf_value_type_id without btf_key_type_id: hash maps need a key"
+            return fail(Errno.EINVAL, Field.KEY_SIZE, "btf_value_type_id without btf_key_type_id: hash maps need a key"
                     + " type, the kernel returns EINVAL", attr, possibleCpus);
         }
         if (btf.keyTypeSize() != attr.keySize()) {
-            return fail(Errno.EINVAL, Field.BTF_KEY_TYPE, "the key type " + btf.keyType() + " is " + sizeText(btf.keyTypeSize())
+            return fail(Errno.EINVAL, Field.KEY_SIZE, "the key type " + btf.keyType() + " is " + sizeText(btf.keyTypeSize())
                     + " but key_size is " + attr.keySize() + ": the kernel returns EINVAL", attr, possibleCpus);
         }
         if (btf.valueTypeSize() != attr.valueSize()) {
-            return fail(Errno.EINVAL, Field.BTF_VALUE_TYPE, "the value type " + btf.valueType() + " is "
+            return fail(Errno.EINVAL, Field.VALUE_SIZE, "the value type " + btf.valueType() + " is "
                     + sizeText(btf.valueTypeSize()) + " but value_size is " + attr.valueSize() + ": the kernel returns EINVAL",
                     attr, possibleCpus);
         }
@@ -157,7 +165,7 @@ public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr att
         }
         SpecialField first = rec.fields().get(0);
         if (!capBpf) {
-            return fail(Errno.EPERM, Field.BTF_VALUE_TYPE, "special fields in a value (" + first.name() + ") need CAP_BPF:"
+            return fail(Errno.EPERM, Field.VALUE_SIZE, "special fields in a value (" + first.name() + ") need CAP_BPF:"
                     + " the kernel returns EPERM", attr, possibleCpus);
         }
         int flags = attr.mapFlags();
@@ -167,7 +175,7 @@ public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr att
         }
         for (SpecialField f : rec.fields()) {
             if (!fieldAllowed(f.kind(), attr.type())) {
-                return fail(Errno.EOPNOTSUPP, Field.BTF_VALUE_TYPE, "struct " + f.kind().cName() + " (" + f.name()
+                return fail(Errno.EOPNOTSUPP, Field.VALUE_SIZE, "struct " + f.kind().cName() + " (" + f.name()
                         + ") is not allowed in a " + uapiName(attr.type()) + " value: the kernel returns EOPNOTSUPP",
                         attr, possibleCpus);
             }

@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -283,8 +284,18 @@ public final class Bpf {
      */
     public long btfLoad(byte[] blob, Memory logBuf) {
         Memory data = copyOf(blob);
-        return call(BPF_BTF_LOAD, btfLoadAttr(data, blob.length, logBuf, logBuf == null ? 0 : (int) logBuf.size(),
-                logBuf == null ? 0 : 1));
+        // Without a log first, as libbpf does: a log level of 1 lists every type, and a BTF with thousands of types
+        // (a value using vmlinux.h types) overflows any reasonable buffer, which fails the load with ENOSPC.
+        long fd = call(BPF_BTF_LOAD, btfLoadAttr(data, blob.length, null, 0, 0));
+        if (fd >= 0 || logBuf == null) {
+            return fd;
+        }
+        // Refused: load again only to fill the log (its tail holds the reason); the first errno is the verdict.
+        long again = call(BPF_BTF_LOAD, btfLoadAttr(data, blob.length, logBuf, (int) logBuf.size(), 1));
+        if (again >= 0) {
+            closeFd(again);
+        }
+        return fd;
     }
 
     /** The NUL-terminated text a verifier log buffer holds. */
@@ -362,7 +373,10 @@ public final class Bpf {
         }
         a.setInt(68, expectedAttachType);
         a.setInt(108, attachBtfId);
-        return call(BPF_PROG_LOAD, a);
+        long r = call(BPF_PROG_LOAD, a);
+        Reference.reachabilityFence(code);
+        Reference.reachabilityFence(lic);
+        return r;
     }
 
     /** BPF_RAW_TRACEPOINT_OPEN of a tracing program (name 0: the target is the program's attach_btf_id): a link fd. */
@@ -380,6 +394,60 @@ public final class Bpf {
         a.setInt(4, 0);
         a.setInt(8, attachType);
         return call(BPF_LINK_CREATE, a);
+    }
+
+    /** clock_gettime(clockid) in nanoseconds (CLOCK_REALTIME 0, CLOCK_MONOTONIC 1, CLOCK_BOOTTIME 7). */
+    public static long clockGettime(int clockId) {
+        Memory ts = zeroed(16);
+        if (LibC.clock_gettime(clockId, ts) != 0) {
+            throw new KernelHarnessException("clock_gettime(" + clockId + ") failed");
+        }
+        return ts.getLong(0) * 1_000_000_000L + ts.getLong(8);
+    }
+
+    /** Size of the PROG_LOAD attr up to and including func_info_cnt (88) and line_info_rec_size. */
+    static final int PROG_LOAD_BTF_ATTR_SIZE = 96;
+
+    /**
+     * BPF_PROG_LOAD with program BTF: prog_btf_fd 72, func_info_rec_size 76, func_info 80, func_info_cnt 88.
+     *
+     * @param funcInfo pairs of (instruction offset, BTF FUNC type id), one per subprogram
+     */
+    public long progLoad(int progType, byte[] insns, String license, Memory logBuf, int progBtfFd, int[] funcInfo) {
+        return progLoad(progType, 0, insns, license, logBuf, progBtfFd, funcInfo);
+    }
+
+    /** BPF_F_SLEEPABLE in prog_flags: the program may sleep (syscall, tracing .s, lsm.s programs). */
+    public static final int BPF_F_SLEEPABLE = 1 << 4;
+    /** BPF_PROG_TYPE_SYSCALL: run by BPF_PROG_TEST_RUN without a packet; may be sleepable. */
+    public static final int BPF_PROG_TYPE_SYSCALL = 31;
+
+    /** {@link #progLoad(int, byte[], String, Memory, int, int[])} with prog_flags (offset 44). */
+    public long progLoad(int progType, int progFlags, byte[] insns, String license, Memory logBuf, int progBtfFd,
+                         int[] funcInfo) {
+        Memory code = copyOf(insns);
+        Memory lic = copyOf((license + "\0").getBytes(StandardCharsets.US_ASCII));
+        Memory base = progLoadAttr(progType, code, insns.length / BpfInsn.SIZE, lic,
+                logBuf == null ? 0 : 1, logBuf, logBuf == null ? 0 : (int) logBuf.size());
+        Memory a = zeroed(PROG_LOAD_BTF_ATTR_SIZE);
+        a.write(0, base.getByteArray(0, PROG_LOAD_ATTR_SIZE), 0, PROG_LOAD_ATTR_SIZE);
+        a.setInt(44, progFlags);
+        Memory info = null;
+        if (progBtfFd >= 0 && funcInfo != null && funcInfo.length > 0) {
+            info = zeroed(funcInfo.length * 4L);
+            for (int i = 0; i < funcInfo.length; i++) {
+                info.setInt(i * 4L, funcInfo[i]);
+            }
+            a.setInt(72, progBtfFd);
+            a.setInt(76, 8);
+            a.setLong(80, address(info));
+            a.setInt(88, funcInfo.length / 2);
+        }
+        long r = call(BPF_PROG_LOAD, a);
+        Reference.reachabilityFence(code);
+        Reference.reachabilityFence(lic);
+        Reference.reachabilityFence(info);
+        return r;
     }
 
     public long progTestRun(int progFd, Memory packet) {

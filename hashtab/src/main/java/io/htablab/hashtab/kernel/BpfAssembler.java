@@ -92,11 +92,6 @@ public final class BpfAssembler {
         return emit(new BpfInsn(BpfInsn.BPF_ST | BpfInsn.BPF_MEM | BpfInsn.sizeBits(size), dst, 0, off, imm));
     }
 
-    /** Calls kernel function (kfunc) {@code btfId} of vmlinux; arguments in r1..r5, result in r0. */
-    public BpfAssembler callKfunc(int btfId) {
-        return emit(new BpfInsn(BpfInsn.BPF_JMP | BpfInsn.BPF_CALL, 0, BpfInsn.BPF_PSEUDO_KFUNC_CALL, 0, btfId));
-    }
-
     public BpfAssembler exit() {
         return emit(new BpfInsn(BpfInsn.BPF_JMP | BpfInsn.BPF_EXIT, 0, 0, 0, 0));
     }
@@ -118,6 +113,52 @@ public final class BpfAssembler {
             ldx(width, tmp, src, i - base);
             stx(width, dst, tmp, i - base);
             i += width;
+        }
+        return this;
+    }
+
+    /** {@code *(size *)(dst + off) = imm}. */
+    public BpfAssembler st(int size, int dst, int off, int imm) {
+        return emit(new BpfInsn(BpfInsn.BPF_ST | BpfInsn.BPF_MEM | BpfInsn.sizeBits(size), dst, 0, off, imm));
+    }
+
+    /** {@code __sync_fetch_and_add((u64 *)(dst + off), src)}. */
+    public BpfAssembler atomicAdd64(int dst, int src, int off) {
+        return emit(new BpfInsn(BpfInsn.BPF_STX | BpfInsn.BPF_ATOMIC | BpfInsn.BPF_DW, dst, src, off,
+                BpfInsn.BPF_ADD));
+    }
+
+    /** {@code dst = imm64}. */
+    public BpfAssembler ldImm64(int dst, long imm) {
+        return ldImm64(dst, 0, (int) imm, (int) (imm >>> 32));
+    }
+
+    /** {@code dst = &subprogram}, the subprogram starting {@code target} slots from the program's start. */
+    public BpfAssembler ldFunc(int dst, int target) {
+        int off = target - length() - 1;
+        return ldImm64(dst, BpfInsn.BPF_PSEUDO_FUNC, off, 0);
+    }
+
+    /** Calls the kernel function with BTF id {@code btfId} (in vmlinux). */
+    public BpfAssembler callKfunc(int btfId) {
+        return emit(new BpfInsn(BpfInsn.BPF_JMP | BpfInsn.BPF_CALL, 0, BpfInsn.BPF_PSEUDO_KFUNC_CALL, 0, btfId));
+    }
+
+    /** {@code if dst != imm goto +off}. */
+    public BpfAssembler jneImm(int dst, int imm, int off) {
+        return emit(new BpfInsn(BpfInsn.BPF_JMP | BpfInsn.BPF_JNE | BpfInsn.BPF_K, dst, 0, off, imm));
+    }
+
+    /** Writes {@code bytes} to {@code [dst + off]} with store-immediates (4 bytes at a time, then single bytes). */
+    public BpfAssembler storeBytes(int dst, int off, byte[] bytes) {
+        int i = 0;
+        for (; i + 4 <= bytes.length; i += 4) {
+            int v = (bytes[i] & 0xFF) | (bytes[i + 1] & 0xFF) << 8 | (bytes[i + 2] & 0xFF) << 16
+                    | (bytes[i + 3] & 0xFF) << 24;
+            st(4, dst, off + i, v);
+        }
+        for (; i < bytes.length; i++) {
+            st(1, dst, off + i, bytes[i]);
         }
         return this;
     }

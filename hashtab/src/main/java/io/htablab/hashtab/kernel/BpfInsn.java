@@ -11,7 +11,6 @@ public record BpfInsn(int code, int dst, int src, int off, int imm) {
     // instruction classes
     public static final int BPF_LD = 0x00;
     public static final int BPF_LDX = 0x01;
-    public static final int BPF_ST = 0x02;
     public static final int BPF_STX = 0x03;
     public static final int BPF_JMP = 0x05;
     public static final int BPF_ALU64 = 0x07;
@@ -30,7 +29,6 @@ public record BpfInsn(int code, int dst, int src, int off, int imm) {
     public static final int BPF_ADD = 0x00;
     public static final int BPF_MOV = 0xb0;
     public static final int BPF_JEQ = 0x10;
-    public static final int BPF_JNE = 0x50;
     public static final int BPF_CALL = 0x80;
     public static final int BPF_EXIT = 0x90;
 
@@ -41,9 +39,16 @@ public record BpfInsn(int code, int dst, int src, int off, int imm) {
     // ld_imm64 source-register markers
     public static final int BPF_PSEUDO_MAP_FD = 1;
     public static final int BPF_PSEUDO_MAP_VALUE = 2;
-
-    /** Call source-register marker: imm is the BTF id of a kernel function (kfunc) in vmlinux. */
+    /** ld_imm64 of a subprogram's address (a callback): imm is the slot offset from the next instruction. */
+    public static final int BPF_PSEUDO_FUNC = 4;
+    /** src of a call to a kernel function: imm is its BTF id in vmlinux. */
     public static final int BPF_PSEUDO_KFUNC_CALL = 2;
+
+    // store-immediate class, atomic mode, and the jumps the timer programs need
+    public static final int BPF_ST = 0x02;
+    public static final int BPF_ATOMIC = 0xc0;
+    public static final int BPF_JA = 0x00;
+    public static final int BPF_JNE = 0x50;
 
     public BpfInsn {
         if (code < 0 || code > 0xff) {

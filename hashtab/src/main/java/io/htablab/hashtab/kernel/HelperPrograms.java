@@ -1,5 +1,8 @@
 package io.htablab.hashtab.kernel;
 
+import io.htablab.hashtab.htab.fields.FieldRecord;
+import io.htablab.hashtab.htab.fields.SpecialField;
+
 /**
  * The hand-assembled SCHED_CLS programs behind {@code prog_lookup}, {@code prog_update} and
  * {@code prog_delete}. Each talks to the map under test through a one-element ARRAY "scratch" map
@@ -69,16 +72,37 @@ final class HelperPrograms {
      * The program for {@code op}, or null when the value is too large to copy within the verifier's
      * instruction limit (lookup only).
      */
+    /** Copies value bytes [from, to) of the element (r0) to the scratch value; r0 stays the element's value. */
+    private static void copySegment(BpfAssembler p, int keySize, int from, int to) {
+        if (to <= from) {
+            return;
+        }
+        p.movReg(R6, R0).addImm(R6, from)
+                .movReg(R7, R_SCRATCH).addImm(R7, valueOffset(keySize) + from)
+                .copy(R7, R6, R1, to - from);
+    }
+
     static BpfAssembler build(Op op, int mapFd, int scratchFd, int keySize, int valueSize) {
+        return build(op, mapFd, scratchFd, keySize, valueSize, FieldRecord.EMPTY);
+    }
+
+    /**
+     * {@link #build} for a value with special fields: the lookup program copies the bytes around them (the verifier
+     * refuses a program that reads a lock or a timer directly), so the scratch value holds zeros in their place.
+     */
+    static BpfAssembler build(Op op, int mapFd, int scratchFd, int keySize, int valueSize, FieldRecord record) {
         BpfAssembler p = prologue(mapFd, scratchFd);
         switch (op) {
             case LOOKUP -> {
                 // found: copy the element's value into the scratch value, then result := 1
-                BpfAssembler found = new BpfAssembler()
-                        .movReg(R6, R0)
-                        .movReg(R7, R_SCRATCH).addImm(R7, valueOffset(keySize))
-                        .copy(R7, R6, R1, valueSize)
-                        .movImm(R1, (int) LOOKUP_FOUND).stx(8, R_SCRATCH, R1, 0)
+                BpfAssembler found = new BpfAssembler();
+                int pos = 0;
+                for (SpecialField f : record.fields()) {
+                    copySegment(found, keySize, pos, f.offset());
+                    pos = Math.max(pos, f.offset() + f.size());
+                }
+                copySegment(found, keySize, pos, valueSize);
+                found.movImm(R1, (int) LOOKUP_FOUND).stx(8, R_SCRATCH, R1, 0)
                         .movImm(R0, 0).exit();
                 if (found.length() > MAX_PROGRAM_SLOTS) {
                     return null;

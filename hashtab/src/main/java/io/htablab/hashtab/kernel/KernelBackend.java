@@ -2,6 +2,7 @@ package io.htablab.hashtab.kernel;
 
 import io.htablab.hashtab.cfront.btf.MapBtfs;
 import io.htablab.hashtab.htab.BatchResult;
+import io.htablab.hashtab.htab.fields.FieldRecord;
 import io.htablab.hashtab.htab.KeyResult;
 import io.htablab.hashtab.htab.ValueResult;
 import com.sun.jna.Memory;
@@ -80,6 +81,8 @@ public final class KernelBackend implements Backend {
         /** The BPF_BTF_LOAD descriptor of the key/value types, -1 without BTF; closed with the map. */
         private long btfFd = -1;
         private int btfValueTypeId;
+        /** The value's special fields: the lookup program copies around them. */
+        private FieldRecord record = FieldRecord.EMPTY;
         /** op -> program fd, or -errno when the verifier refused it (remembered: it would refuse again). */
         private final Map<HelperPrograms.Op, Long> programs = new EnumMap<>(HelperPrograms.Op.class);
         /** bpf_map_info.id, what a map of maps' lookups return for this map. */
@@ -89,6 +92,14 @@ public final class KernelBackend implements Backend {
         private int innerValueSize;
         /** Map of maps: its own programs (inner id, inner lookup) and their scratch maps, closed with it. */
         private final Map<String, Long> mapInMapFds = new java.util.HashMap<>();
+        /** Timer/wq programs by shape (op, field, callback): fd, or -errno when refused. */
+        private final Map<String, Long> timerPrograms = new java.util.HashMap<>();
+        /** The clock each timer was initialised with (for absolute starts), by key hex and field offset. */
+        private final Map<String, Integer> timerClocks = new java.util.HashMap<>();
+        /** A close statement closed the descriptor; the programs (and so the map) live on. */
+        private boolean fdClosed;
+        /** The programs statements after a close may need are loaded. */
+        private boolean preloaded;
 
         KernelMap(String name, long fd, MapType type, int keySize, int valueSize, long maxEntries, int cpus) {
             this.name = name;
@@ -153,6 +164,10 @@ public final class KernelBackend implements Backend {
                 Bpf.closeFd(p);
             }
             mapInMapFds.clear();
+            for (Long p : timerPrograms.values()) {
+                Bpf.closeFd(p);
+            }
+            timerPrograms.clear();
             Bpf.closeFd(scratchFd);
             scratchFd = -1;
             Bpf.closeFd(fd);
@@ -422,6 +437,7 @@ public final class KernelBackend implements Backend {
         m.btfFd = btfFd;
         m.btfValueTypeId = btf.valueTypeId();
         rememberIdAndTemplate(m, r < 0 ? null : info, attr);
+        m.record = attr.record();
         openMaps.add(m);
         Reference.reachabilityFence(this);
         return new Created(Errno.OK, m);
@@ -571,7 +587,7 @@ public final class KernelBackend implements Backend {
     private KernelMap live(MapHandle map) {
         checkOpen();
         KernelMap m = (KernelMap) map;
-        if (m.fd < 0) {
+        if (m.fd < 0 && !m.fdClosed) {
             throw new IllegalStateException("map " + m.name + " was closed");
         }
         return m;
@@ -755,7 +771,7 @@ public final class KernelBackend implements Backend {
         if (sfd < 0) {
             return sfd;
         }
-        BpfAssembler p = HelperPrograms.build(op, m.fd(), (int) sfd, m.keySize, m.valueSize);
+        BpfAssembler p = HelperPrograms.build(op, m.fd(), (int) sfd, m.keySize, m.valueSize, m.record);
         long fd;
         if (p == null) {
             diagnostics.accept("value_size " + m.valueSize + " is too large for the lookup program of map " + m.name);
@@ -860,7 +876,419 @@ public final class KernelBackend implements Backend {
             for (Long p : m.programs.values()) {
                 n += p >= 0 ? 1 : 0;
             }
+            for (Long p : m.timerPrograms.values()) {
+                n += p >= 0 ? 1 : 0;
+            }
         }
         return n;
+    }
+
+    // ------------------------------------------------------------------ timers, workqueues, clock, close
+
+    /**
+     * The settling margin of {@code advance}: at least this long is slept, so that timers that fell due at the end
+     * of the interval have run their callbacks (softirq) and started work items have run (kworker) before the next
+     * statement looks. Scenarios keep deadlines well away (10 ms) from the end of an advance.
+     */
+    static final long SETTLE_NS = 20_000_000;
+
+    /** Real CLOCK_MONOTONIC time of virtual time 0, fixed at the first timer or clock statement. */
+    private long anchorNs = Long.MIN_VALUE;
+    /** The scenario's virtual time: the sum of its advances. */
+    private long virtualNs;
+    private int[] wqKfuncIds;
+
+    private long anchor() {
+        if (anchorNs == Long.MIN_VALUE) {
+            anchorNs = System.nanoTime() - virtualNs;
+        }
+        return anchorNs;
+    }
+
+    /**
+     * Before arming: if the statements since the last advance (program loads under load can take tens of ms) have
+     * run past the real time that stands for the current virtual time, that time is now. Otherwise a timer armed
+     * late would fire late against the schedule of the following advances.
+     */
+    private void rebase() {
+        long late = System.nanoTime() - (anchor() + virtualNs);
+        if (late > 0) {
+            anchorNs += late;
+        }
+    }
+
+    @Override
+    public io.htablab.hashtab.htab.fields.HelperResult timerInit(MapHandle map, byte[] key, String field, long flags)
+            throws io.htablab.hashtab.scenario.ScenarioException {
+        KernelMap m = live(map);
+        preloadTimerPrograms(m);
+        var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.TIMER, field);
+        anchor();
+        var r = runTimer(m, TimerPrograms.Op.TIMER_INIT, f, key, flags, 0, null);
+        if (r.isOk()) {
+            m.timerClocks.put(io.htablab.hashtab.scenario.Bytes.hex(key) + "@" + f.offset(), (int) (flags & 15));
+        }
+        return r;
+    }
+
+    @Override
+    public io.htablab.hashtab.htab.fields.HelperResult timerSetCallback(MapHandle map, byte[] key, String field,
+            Callback callback) throws io.htablab.hashtab.scenario.ScenarioException {
+        KernelMap m = live(map);
+        preloadTimerPrograms(m);
+        var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.TIMER, field);
+        return runTimer(m, TimerPrograms.Op.TIMER_SET_CALLBACK, f, key, 0, 0, callback);
+    }
+
+    @Override
+    public io.htablab.hashtab.htab.fields.HelperResult timerStart(MapHandle map, byte[] key, String field, long nsecs,
+            long flags) throws io.htablab.hashtab.scenario.ScenarioException {
+        KernelMap m = live(map);
+        preloadTimerPrograms(m);
+        var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.TIMER, field);
+        long ns = nsecs;
+        rebase();
+        if ((flags & io.htablab.hashtab.htab.fields.AsyncFields.BPF_F_TIMER_ABS) != 0) {
+            // virtual time v is real time anchor + v on CLOCK_MONOTONIC; on the timer's own clock the same instant
+            Integer clock = m.timerClocks.get(io.htablab.hashtab.scenario.Bytes.hex(key) + "@" + f.offset());
+            // a REALTIME bpf_timer runs on CLOCK_MONOTONIC (ClockId.timerBase)
+            int clk = clock == null || clock == 0 ? 1 : clock;
+            long mono = Bpf.clockGettime(1);
+            long own = Bpf.clockGettime(clk);
+            ns = own - (mono - anchor()) + nsecs;
+        }
+        return runTimer(m, TimerPrograms.Op.TIMER_START, f, key, flags, ns, null);
+    }
+
+    @Override
+    public io.htablab.hashtab.htab.fields.HelperResult timerCancel(MapHandle map, byte[] key, String field)
+            throws io.htablab.hashtab.scenario.ScenarioException {
+        KernelMap m = live(map);
+        preloadTimerPrograms(m);
+        var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.TIMER, field);
+        return runTimer(m, TimerPrograms.Op.TIMER_CANCEL, f, key, 0, 0, null);
+    }
+
+    @Override
+    public io.htablab.hashtab.htab.fields.HelperResult wqInit(MapHandle map, byte[] key, String field, long flags)
+            throws io.htablab.hashtab.scenario.ScenarioException {
+        KernelMap m = live(map);
+        preloadTimerPrograms(m);
+        var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.WORKQUEUE, field);
+        anchor();
+        return runTimer(m, TimerPrograms.Op.WQ_INIT, f, key, flags, 0, null);
+    }
+
+    @Override
+    public io.htablab.hashtab.htab.fields.HelperResult wqSetCallback(MapHandle map, byte[] key, String field,
+            Callback callback, long flags) throws io.htablab.hashtab.scenario.ScenarioException {
+        KernelMap m = live(map);
+        preloadTimerPrograms(m);
+        var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.WORKQUEUE, field);
+        return runTimer(m, TimerPrograms.Op.WQ_SET_CALLBACK, f, key, flags, 0, callback);
+    }
+
+    @Override
+    public io.htablab.hashtab.htab.fields.HelperResult wqStart(MapHandle map, byte[] key, String field, long flags)
+            throws io.htablab.hashtab.scenario.ScenarioException {
+        KernelMap m = live(map);
+        preloadTimerPrograms(m);
+        var f = asyncField(m, io.htablab.hashtab.htab.fields.FieldKind.WORKQUEUE, field);
+        rebase();
+        return runTimer(m, TimerPrograms.Op.WQ_START, f, key, flags, 0, null);
+    }
+
+    /**
+     * Sleeps until the real time that stands for the new virtual time, and at least {@link #SETTLE_NS}: the
+     * schedule is absolute (anchor + virtual time), so margins and statement times do not add up over a run.
+     */
+    @Override
+    public void advance(long nsecs) {
+        long a = anchor();
+        virtualNs += nsecs;
+        long wake = Math.max(a + virtualNs, System.nanoTime() + SETTLE_NS);
+        long left;
+        while ((left = wake - System.nanoTime()) > 0) {
+            try {
+                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Closes the map's descriptor, the last user reference (map_release_uref runs: timers and wqs released). The
+     * programs later statements may need are loaded first, since loading one needs the descriptor; a later
+     * set-callback uses a callback-less program (after the release no field is initialised, so the callback could
+     * never be installed anyway).
+     */
+    @Override
+    public Errno closeFd(MapHandle map) {
+        KernelMap m = live(map);
+        if (m.fdClosed) {
+            return Errno.EBADF;
+        }
+        preloadTimerPrograms(m);
+        Bpf.closeFd(m.fd);
+        m.fd = -1;
+        m.fdClosed = true;
+        return Errno.OK;
+    }
+
+    private static final String CLOSED = "<closed>";
+
+    /**
+     * Loads, once per map and before the first timer statement runs, every program a later statement may need
+     * once the descriptor is closed (loading needs it). Doing it here, not in close, keeps the loads out of the
+     * time between arming a timer and looking at its effect.
+     */
+    private void preloadTimerPrograms(KernelMap m) {
+        if (m.preloaded || m.fd < 0) {
+            return;
+        }
+        m.preloaded = true;
+        for (HelperPrograms.Op op : HelperPrograms.Op.values()) {
+            program(m, op);
+        }
+        for (var f : m.record.fields()) {
+            boolean timer = f.kind() == io.htablab.hashtab.htab.fields.FieldKind.TIMER;
+            if (!timer && f.kind() != io.htablab.hashtab.htab.fields.FieldKind.WORKQUEUE) {
+                continue;
+            }
+            for (TimerPrograms.Op op : TimerPrograms.Op.values()) {
+                if (op.isKfunc() != !timer) {
+                    continue;
+                }
+                timerProgram(m, op, f.offset(), op.hasCallback() ? List.of() : null, op.hasCallback() ? CLOSED : "");
+            }
+        }
+    }
+
+    private io.htablab.hashtab.htab.fields.SpecialField asyncField(KernelMap m,
+            io.htablab.hashtab.htab.fields.FieldKind kind, String name)
+            throws io.htablab.hashtab.scenario.ScenarioException {
+        io.htablab.hashtab.htab.fields.SpecialField found = null;
+        for (var f : m.record.fields()) {
+            if (f.kind() != kind || (name != null && !f.name().equals(name))) {
+                continue;
+            }
+            if (found != null) {
+                throw new io.htablab.hashtab.scenario.ScenarioException("the value has several struct "
+                        + kind.cName() + " fields: name one");
+            }
+            found = f;
+        }
+        if (found == null) {
+            throw new io.htablab.hashtab.scenario.ScenarioException("the value has no struct " + kind.cName()
+                    + (name == null ? "" : " named '" + name + "'"));
+        }
+        return found;
+    }
+
+    private io.htablab.hashtab.htab.fields.HelperResult runTimer(KernelMap m, TimerPrograms.Op op,
+            io.htablab.hashtab.htab.fields.SpecialField f, byte[] key, long flags, long nsecs, Callback callback)
+            throws io.htablab.hashtab.scenario.ScenarioException {
+        List<TimerPrograms.CbOp> ops = callback == null ? null : kernelOps(callback);
+        if (ops != null && !m.fdClosed && ops.contains(null)) {
+            // a map the callback names was closed: the program cannot be loaded
+            return io.htablab.hashtab.htab.fields.HelperResult.error(Errno.EBADF);
+        }
+        String shape = m.fdClosed && op.hasCallback() ? CLOSED : (ops == null ? "" : describe(callback, ops));
+        long pfd = timerProgram(m, op, f.offset(), m.fdClosed && op.hasCallback() ? List.of() : ops, shape);
+        if (pfd < 0) {
+            return io.htablab.hashtab.htab.fields.HelperResult.error(errno(-pfd));
+        }
+        int size = HelperPrograms.scratchSize(m.keySize, m.valueSize);
+        Memory data = Bpf.zeroed(size);
+        data.setLong(0, flags);
+        data.write(HelperPrograms.keyOffset(), key, 0, key.length);
+        data.setLong(HelperPrograms.valueOffset(m.keySize), nsecs);
+        Memory zero = Bpf.zeroed(4);
+        long r = bpf.mapUpdateElem((int) m.scratchFd, zero, data, 0);
+        if (r < 0) {
+            return io.htablab.hashtab.htab.fields.HelperResult.error(errno(-r));
+        }
+        boolean syscallProg = op == TimerPrograms.Op.WQ_SET_CALLBACK;
+        r = sys(Bpf.BPF_PROG_TEST_RUN, syscallProg ? Bpf.progTestRunAttr((int) pfd, null, 0)
+                : Bpf.progTestRunAttr((int) pfd, packet, TEST_PACKET_SIZE));
+        if (r < 0) {
+            diagnostics.accept("BPF_PROG_TEST_RUN failed for " + m.name + " (" + Errno.nameOf((int) -r) + ")");
+            return io.htablab.hashtab.htab.fields.HelperResult.error(errno(-r));
+        }
+        Memory back = Bpf.zeroed(size);
+        r = bpf.mapLookupElem((int) m.scratchFd, zero, back, 0);
+        if (r < 0) {
+            return io.htablab.hashtab.htab.fields.HelperResult.error(errno(-r));
+        }
+        long ret = back.getLong(0);
+        if (op.isKfunc() && ret != TimerPrograms.NO_ELEMENT) {
+            ret = (int) ret; // the wq kfuncs return int: the upper half of r0 is not sign-extended
+        }
+        Reference.reachabilityFence(this);
+        if (ret == TimerPrograms.NO_ELEMENT) {
+            return io.htablab.hashtab.htab.fields.HelperResult.error(Errno.ENOENT);
+        }
+        return ret < 0 ? io.htablab.hashtab.htab.fields.HelperResult.error(errno(-ret))
+                : io.htablab.hashtab.htab.fields.HelperResult.ok(ret);
+    }
+
+    /** The callback's operations with descriptors for its maps (EBADF when one of them was closed). */
+    private List<TimerPrograms.CbOp> kernelOps(Callback callback) throws io.htablab.hashtab.scenario.ScenarioException {
+        List<TimerPrograms.CbOp> out = new ArrayList<>();
+        for (CallbackOp op : callback.ops()) {
+            if (op instanceof CallbackOp.Count c) {
+                out.add(orClosed(fdOf(c.map()), new TimerPrograms.CbOp.Count(fdOf(c.map()), c.key())));
+            } else if (op instanceof CallbackOp.Update u) {
+                int fd = u.map() == null ? -1 : fdOf(u.map());
+                out.add(u.map() != null && fd < 0 ? null
+                        : new TimerPrograms.CbOp.Update(fd, u.key(), u.value(), u.flags()));
+            } else if (op instanceof CallbackOp.Delete d) {
+                int fd = d.map() == null ? -1 : fdOf(d.map());
+                out.add(d.map() != null && fd < 0 ? null : new TimerPrograms.CbOp.Delete(fd, d.key()));
+            } else if (op instanceof CallbackOp.Restart r) {
+                out.add(new TimerPrograms.CbOp.Restart(r.nsecs(), r.flags()));
+            } else if (op instanceof CallbackOp.Cancel c) {
+                out.add(orClosed(fdOf(c.map()), new TimerPrograms.CbOp.Cancel(fdOf(c.map()), c.key())));
+            }
+        }
+        return out;
+    }
+
+    private int fdOf(MapHandle h) {
+        return ((KernelMap) h).fd();
+    }
+
+    /** Marks an operation on a closed map (null in the list: see runTimer). */
+    private static TimerPrograms.CbOp orClosed(int fd, TimerPrograms.CbOp op) {
+        return fd < 0 ? null : op;
+    }
+
+    private static String describe(Callback cb, List<TimerPrograms.CbOp> ops) {
+        StringBuilder sb = new StringBuilder(cb.name());
+        for (TimerPrograms.CbOp op : ops) {
+            if (op == null) {
+                continue;
+            }
+            sb.append('|').append(op.getClass().getSimpleName());
+            if (op instanceof TimerPrograms.CbOp.Count c) {
+                sb.append(c.mapFd()).append(io.htablab.hashtab.scenario.Bytes.hex(c.key()));
+            } else if (op instanceof TimerPrograms.CbOp.Update u) {
+                sb.append(u.mapFd()).append(u.key() == null ? "-" : io.htablab.hashtab.scenario.Bytes.hex(u.key()))
+                        .append(io.htablab.hashtab.scenario.Bytes.hex(u.value())).append(u.flags());
+            } else if (op instanceof TimerPrograms.CbOp.Delete d) {
+                sb.append(d.mapFd()).append(d.key() == null ? "-" : io.htablab.hashtab.scenario.Bytes.hex(d.key()));
+            } else if (op instanceof TimerPrograms.CbOp.Restart r) {
+                sb.append(r.nsecs()).append('/').append(r.flags());
+            } else if (op instanceof TimerPrograms.CbOp.Cancel c) {
+                sb.append(c.mapFd()).append(io.htablab.hashtab.scenario.Bytes.hex(c.key()));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The program for one shape, loaded on first use with BTF and func_info for its subprograms. */
+    private long timerProgram(KernelMap m, TimerPrograms.Op op, int fieldOffset, List<TimerPrograms.CbOp> ops,
+                              String shape) {
+        String k = op + "@" + fieldOffset + "/" + shape;
+        Long known = m.timerPrograms.get(k);
+        if (known != null) {
+            return known;
+        }
+        long sfd = scratch(m);
+        if (sfd < 0) {
+            return sfd;
+        }
+        int kfunc = 0;
+        if (op.isKfunc()) {
+            int[] ids = wqKfuncIds();
+            kfunc = ids[op.ordinal() - TimerPrograms.Op.WQ_INIT.ordinal()];
+            if (kfunc <= 0) {
+                diagnostics.accept("this kernel's BTF has no " + op + " kfunc");
+                m.timerPrograms.put(k, (long) -Errno.EOPNOTSUPP.code());
+                return -Errno.EOPNOTSUPP.code();
+            }
+        }
+        long fd;
+        try {
+            TimerPrograms.Program p = TimerPrograms.build(op, m.fd(), (int) sfd, m.keySize, fieldOffset, kfunc,
+                    ops);
+            fd = loadWithFuncInfo(p, m.name + " " + op.name().toLowerCase(java.util.Locale.ROOT),
+                    op == TimerPrograms.Op.WQ_SET_CALLBACK);
+        } catch (IllegalArgumentException e) {
+            diagnostics.accept(e.getMessage());
+            fd = -Errno.E2BIG.code();
+        }
+        m.timerPrograms.put(k, fd);
+        return fd;
+    }
+
+    /** The ids of bpf_wq_init, bpf_wq_set_callback_impl, bpf_wq_start in /sys/kernel/btf/vmlinux (0: missing). */
+    private int[] wqKfuncIds() {
+        if (wqKfuncIds == null) {
+            int[] ids = new int[3];
+            try {
+                var vmlinux = io.htablab.hashtab.cfront.btf.BtfReader.vmlinux();
+                String[] names = {"bpf_wq_init", "bpf_wq_set_callback_impl", "bpf_wq_start"};
+                for (int i = 0; i < 3; i++) {
+                    ids[i] = Math.max(0, vmlinux.findByName(names[i], io.htablab.hashtab.cfront.btf.BtfKind.FUNC));
+                }
+            } catch (IOException | RuntimeException e) {
+                diagnostics.accept("cannot read /sys/kernel/btf/vmlinux for the wq kfunc ids: " + e.getMessage());
+            }
+            wqKfuncIds = ids;
+        }
+        return wqKfuncIds;
+    }
+
+    /**
+     * Loads a program with its own BTF: {@code int main(void *ctx)} and, for a callback,
+     * {@code static int cb(void *map, void *key, void *value)}, described by func_info. The BTF descriptor is
+     * closed once the program holds it.
+     */
+    private long loadWithFuncInfo(TimerPrograms.Program p, String what, boolean sleepable) {
+        int type = sleepable ? Bpf.BPF_PROG_TYPE_SYSCALL : Bpf.BPF_PROG_TYPE_SCHED_CLS;
+        int flags = sleepable ? Bpf.BPF_F_SLEEPABLE : 0;
+        var enc = new io.htablab.hashtab.cfront.btf.BtfEncoder();
+        int intId = enc.addInt("int", 4, io.htablab.hashtab.cfront.btf.BtfEncoder.INT_SIGNED);
+        int voidPtr = enc.addPtr(0);
+        int mainProto = enc.addFuncProto(intId,
+                List.of(new io.htablab.hashtab.cfront.btf.BtfParam("ctx", voidPtr)), false);
+        int mainFunc = enc.addFunc("htablab_timer_prog", mainProto,
+                io.htablab.hashtab.cfront.btf.BtfEncoder.LINKAGE_GLOBAL);
+        int[] funcInfo = new int[] {0, mainFunc};
+        if (p.subprogStarts().length > 1) {
+            int cbProto = enc.addFuncProto(intId, List.of(
+                    new io.htablab.hashtab.cfront.btf.BtfParam("map", voidPtr),
+                    new io.htablab.hashtab.cfront.btf.BtfParam("key", voidPtr),
+                    new io.htablab.hashtab.cfront.btf.BtfParam("value", voidPtr)), false);
+            int cbFunc = enc.addFunc("htablab_callback", cbProto,
+                    io.htablab.hashtab.cfront.btf.BtfEncoder.LINKAGE_STATIC);
+            funcInfo = new int[] {0, mainFunc, p.subprogStarts()[1], cbFunc};
+        }
+        long btfFd = bpf.btfLoad(enc.toBytes(), null);
+        if (btfFd < 0) {
+            diagnostics.accept("BPF_BTF_LOAD of the program BTF for " + what + " failed (" + Errno.nameOf((int) -btfFd)
+                    + ")");
+            return btfFd;
+        }
+        try {
+            byte[] code = p.code().toBytes();
+            long fd = bpf.progLoad(type, flags, code, "GPL", null, (int) btfFd, funcInfo);
+            if (fd < 0) {
+                Memory log = Bpf.zeroed(1 << 20);
+                long again = bpf.progLoad(type, flags, code, "GPL", log, (int) btfFd, funcInfo);
+                Bpf.closeFd(again);
+                String text = log.getString(0, StandardCharsets.UTF_8.name());
+                List<String> lines = Arrays.stream(text.split("\n")).filter(l -> !l.isBlank()).toList();
+                diagnostics.accept("the verifier rejected the " + what + " program (" + Errno.nameOf((int) -fd) + ")"
+                        + (lines.isEmpty() ? "" : ": " + String.join(" | ",
+                        lines.subList(Math.max(0, lines.size() - 4), lines.size()))));
+            }
+            return fd;
+        } finally {
+            Bpf.closeFd(btfFd);
+        }
     }
 }

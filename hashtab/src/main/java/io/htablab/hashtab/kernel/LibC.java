@@ -32,4 +32,7 @@ final class LibC {
     static native int sched_getaffinity(int pid, long cpusetsize, Pointer mask);
 
     static native int setrlimit(int resource, Pointer rlim);
+
+    /** {@code struct timespec} is two longs on 64-bit Linux. */
+    static native int clock_gettime(int clockId, Pointer timespec);
 }

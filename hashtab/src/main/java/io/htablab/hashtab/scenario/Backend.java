@@ -8,6 +8,7 @@ import io.htablab.hashtab.htab.KernelProfile;
 import io.htablab.hashtab.htab.KeyResult;
 import io.htablab.hashtab.htab.MapType;
 import io.htablab.hashtab.htab.ValueResult;
+import io.htablab.hashtab.htab.fields.HelperResult;
 
 import java.util.List;
 
@@ -116,6 +117,80 @@ public interface Backend extends AutoCloseable {
      */
     default Reader beginReader(MapHandle map, byte[] key) throws ScenarioException {
         throw new ScenarioException("'reader' is an engine-only statement: " + name() + " cannot pause a lookup");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Timers, workqueues, the clock, close (each timer/wq statement is a program on the current CPU that looks the
+    // key up and calls the helper on the value's field; ENOENT when the key is absent)
+
+    /** A callback's body with its maps resolved (the kernel harness assembles it into a subprogram). */
+    record Callback(String name, List<CallbackOp> ops) {
+    }
+
+    /** One operation of a callback; a null map in Update/Delete stands for the callback's own map and key. */
+    sealed interface CallbackOp {
+        record Count(MapHandle map, byte[] key) implements CallbackOp {
+        }
+
+        record Update(MapHandle map, byte[] key, byte[] value, long flags) implements CallbackOp {
+        }
+
+        record Delete(MapHandle map, byte[] key) implements CallbackOp {
+        }
+
+        record Restart(long nsecs, long flags) implements CallbackOp {
+        }
+
+        record Cancel(MapHandle map, byte[] key) implements CallbackOp {
+        }
+    }
+
+    private ScenarioException noTimers() {
+        return new ScenarioException(name() + " has no timers or workqueues");
+    }
+
+    default HelperResult timerInit(MapHandle map, byte[] key, String field, long flags) throws ScenarioException {
+        throw noTimers();
+    }
+
+    default HelperResult timerSetCallback(MapHandle map, byte[] key, String field, Callback callback)
+            throws ScenarioException {
+        throw noTimers();
+    }
+
+    default HelperResult timerStart(MapHandle map, byte[] key, String field, long nsecs, long flags)
+            throws ScenarioException {
+        throw noTimers();
+    }
+
+    default HelperResult timerCancel(MapHandle map, byte[] key, String field) throws ScenarioException {
+        throw noTimers();
+    }
+
+    default HelperResult wqInit(MapHandle map, byte[] key, String field, long flags) throws ScenarioException {
+        throw noTimers();
+    }
+
+    default HelperResult wqSetCallback(MapHandle map, byte[] key, String field, Callback callback, long flags)
+            throws ScenarioException {
+        throw noTimers();
+    }
+
+    default HelperResult wqStart(MapHandle map, byte[] key, String field, long flags) throws ScenarioException {
+        throw noTimers();
+    }
+
+    /** Lets {@code nsecs} of (virtual or real) time pass: due timers fire, started work items run. */
+    default void advance(long nsecs) throws ScenarioException {
+        throw noTimers();
+    }
+
+    /**
+     * Closes the map's descriptor (the last user reference): its timers and work items are released, programs
+     * keep the map. Later syscall statements on it print EBADF without reaching the backend.
+     */
+    default Errno closeFd(MapHandle map) throws ScenarioException {
+        throw noTimers();
     }
 
     @Override

@@ -16,6 +16,9 @@ import io.htablab.hashtab.htab.MapOptions;
 import io.htablab.hashtab.htab.MapType;
 import io.htablab.hashtab.htab.ValueResult;
 import io.htablab.hashtab.htab.event.EventSink;
+import io.htablab.hashtab.htab.fields.BpfCallback;
+import io.htablab.hashtab.htab.fields.CallbackFrame;
+import io.htablab.hashtab.htab.fields.HelperResult;
 
 import java.util.List;
 
@@ -112,10 +115,13 @@ public final class EngineBackend implements Backend {
 
     @Override
     public void close(MapHandle map) {
-        // The name is re-created or the run ends: user space closes the map's descriptor, as the kernel backend
-        // does (a map of maps may still hold the map).
+        // The scenario lets go of the map (a re-created name, the end of the run): with it go the programs that
+        // held it, so the map is freed (its descriptor closed first if a close statement has not) -- unless a map
+        // of maps still holds it: then only the descriptor goes, and the last outer reference frees it.
         BpfMap m = m(map);
-        if (m.hasUserRefs()) {
+        if (m.outerRefs() == 0) {
+            m.mapFree();
+        } else if (m.hasUserRefs()) {
             m.closeFd();
         }
     }
@@ -279,6 +285,95 @@ public final class EngineBackend implements Backend {
 
     @Override
     public void close() {
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Timers, workqueues, the clock, close
+
+    @Override
+    public HelperResult timerInit(MapHandle map, byte[] key, String field, long flags) throws ScenarioException {
+        return helper(m(map).bpfTimerInit(cpu, key, field, flags));
+    }
+
+    @Override
+    public HelperResult timerSetCallback(MapHandle map, byte[] key, String field, Callback callback)
+            throws ScenarioException {
+        return helper(m(map).bpfTimerSetCallback(cpu, key, field, engineCallback(callback)));
+    }
+
+    @Override
+    public HelperResult timerStart(MapHandle map, byte[] key, String field, long nsecs, long flags)
+            throws ScenarioException {
+        return helper(m(map).bpfTimerStart(cpu, key, field, nsecs, flags));
+    }
+
+    @Override
+    public HelperResult timerCancel(MapHandle map, byte[] key, String field) throws ScenarioException {
+        return helper(m(map).bpfTimerCancel(cpu, key, field));
+    }
+
+    @Override
+    public HelperResult wqInit(MapHandle map, byte[] key, String field, long flags) throws ScenarioException {
+        return helper(m(map).bpfWqInit(cpu, key, field, flags));
+    }
+
+    @Override
+    public HelperResult wqSetCallback(MapHandle map, byte[] key, String field, Callback callback, long flags)
+            throws ScenarioException {
+        return helper(m(map).bpfWqSetCallback(cpu, key, field, engineCallback(callback), flags));
+    }
+
+    @Override
+    public HelperResult wqStart(MapHandle map, byte[] key, String field, long flags) throws ScenarioException {
+        return helper(m(map).bpfWqStart(cpu, key, field, flags));
+    }
+
+    @Override
+    public void advance(long nsecs) {
+        runtime.clock().advance(nsecs);
+    }
+
+    @Override
+    public Errno closeFd(MapHandle map) {
+        return m(map).closeFd();
+    }
+
+    /** A Java-side refusal (no such field, ...) is the scenario's EINVAL with its reason on standard error. */
+    private static HelperResult helper(HelperResult r) throws ScenarioException {
+        if (r.detail() != null) {
+            throw new ScenarioException(r.detail());
+        }
+        return r;
+    }
+
+    /** The callback subprogram a scenario action stands for, running each operation in turn. */
+    private BpfCallback engineCallback(Callback spec) {
+        List<CallbackOp> ops = spec.ops();
+        return BpfCallback.named(spec.name(), frame -> {
+            for (CallbackOp op : ops) {
+                runOp(op, frame);
+            }
+        });
+    }
+
+    private void runOp(CallbackOp op, CallbackFrame f) {
+        if (op instanceof CallbackOp.Count c) {
+            m(c.map()).progValueAdd(f.cpu(), c.key(), 0, 1);
+        } else if (op instanceof CallbackOp.Update u) {
+            BpfMap target = u.map() == null ? runtime.mapById(f.mapId()) : m(u.map());
+            if (target != null) {
+                target.progUpdate(f.cpu(), u.map() == null ? f.key() : u.key(), u.value(), u.flags());
+            }
+        } else if (op instanceof CallbackOp.Delete d) {
+            BpfMap target = d.map() == null ? runtime.mapById(f.mapId()) : m(d.map());
+            if (target != null) {
+                target.progDelete(f.cpu(), d.map() == null ? f.key() : d.key());
+            }
+        } else if (op instanceof CallbackOp.Restart r) {
+            f.timerStart(r.nsecs(), r.flags());
+        } else if (op instanceof CallbackOp.Cancel c) {
+            m(c.map()).progValueStore(f.cpu(), c.key(), 0, f.timerCancel().value());
+        }
     }
 
     private static BpfMap m(MapHandle handle) {

@@ -1,6 +1,12 @@
 package io.htablab.hashtab.scenario;
 
+import io.htablab.hashtab.cfront.CType;
+import io.htablab.hashtab.cfront.btf.MapBtfs;
 import io.htablab.hashtab.htab.BatchResult;
+import io.htablab.hashtab.htab.HtabAttr;
+import io.htablab.hashtab.htab.fields.FieldRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.htablab.hashtab.htab.KeyResult;
 import io.htablab.hashtab.htab.ValueResult;
 import io.htablab.hashtab.htab.Errno;
@@ -34,6 +40,18 @@ public final class Interpreter implements AutoCloseable {
     private record Named(String name, int generation, Backend.MapHandle handle) {
     }
 
+    /** Callback actions by name (timer/wq extension). */
+    private final Map<String, Statement.Action> actions = new HashMap<>();
+    /** Maps whose descriptor a {@code close} statement closed: syscall statements on them print EBADF. */
+    private final java.util.Set<String> closed = new java.util.HashSet<>();
+    /** The scenario's C translation unit (ctype, cinclude). */
+    private final ScenarioTypes types = new ScenarioTypes();
+    /** Maps created with BTF: their key and value C types, for keys and values written field by field. */
+    private final Map<String, TypedMap> typed = new HashMap<>();
+
+    private record TypedMap(CType key, CType value, FieldRecord record) {
+    }
+
     public Interpreter(Backend backend) {
         this.backend = backend;
     }
@@ -47,9 +65,30 @@ public final class Interpreter implements AutoCloseable {
         return maps.get(name);
     }
 
+    /**
+     * Binds {@code name} to a map created outside a statement (tests that build a BTF-typed map by hand); a map
+     * bound to the name before is released.
+     */
+    public void adopt(String name, Backend.MapHandle map) {
+        Backend.MapHandle old = maps.put(name, map);
+        if (old != null && old != map) {
+            backend.close(old);
+        }
+        closed.remove(name);
+    }
+
     /** Names of the maps currently defined. */
     public java.util.Set<String> mapNames() {
         return java.util.Collections.unmodifiableSet(maps.keySet());
+    }
+
+    /**
+     * The C type named {@code spelling} ({@code struct val}, {@code __u32}) in the scenario's translation unit (its
+     * {@code ctype}/{@code cinclude} statements so far), as {@code btf_key=}/{@code btf_value=} resolve it. Read-only:
+     * the visualizer uses it to show keys and values field by field.
+     */
+    public CType cType(String spelling) throws ScenarioException {
+        return types.resolve(spelling);
     }
 
     /**
@@ -60,6 +99,14 @@ public final class Interpreter implements AutoCloseable {
      */
     public void run(List<ScriptLine> script, String fileName, Consumer<String> out, Consumer<String> err)
             throws CpusMismatchException {
+        try {
+            Path p = Path.of(fileName);
+            if (Files.isRegularFile(p)) {
+                types.setBaseDirectory(p.toAbsolutePath().getParent());
+            }
+        } catch (RuntimeException notAPath) {
+            // "-" or a label: cinclude paths are relative to the working directory
+        }
         for (ScriptLine line : script) {
             String where = fileName + ":" + line.lineNumber();
             if (!line.isValid()) {
@@ -85,8 +132,22 @@ public final class Interpreter implements AutoCloseable {
         return lines;
     }
 
+    /** Directories {@code cinclude} searches after the scenario's own directory. */
+    public void setIncludePaths(List<Path> paths) {
+        types.setIncludePaths(paths);
+    }
+
     /** Runs one statement, writing its output lines to {@code out}. */
     public void execute(Statement statement, Consumer<String> out) throws ScenarioException, CpusMismatchException {
+        if (TimerLines.isTimerStatement(statement)) {
+            timers.execute(statement, out);
+            return;
+        }
+        String badFd = closedFdLine(statement);
+        if (badFd != null) {
+            out.accept(badFd);
+            return;
+        }
         if (statement instanceof Statement.Cpus s) {
             backend.setPossibleCpus(s.count());
             out.accept("ok");
@@ -103,43 +164,71 @@ public final class Interpreter implements AutoCloseable {
                 attr = attr.withInnerMapFd(backend.descriptor(get(s.innerMap())));
             }
             Backend.MapHandle old = maps.remove(s.map());
+            typed.remove(s.map());
             if (old != null) {
                 backend.close(old);
             }
-            Backend.Created made = backend.create(s.map(), attr);
+            closed.remove(s.map());
+            Backend.Created made;
+            TypedMap t = null;
+            if (s.hasBtf()) {
+                CType kt = s.btfKey() == null ? null : types.resolve(s.btfKey());
+                CType vt = s.btfValue() == null ? null : types.resolve(s.btfValue());
+                if (!s.keyGiven() && kt == null || !s.valueGiven() && vt == null) {
+                    throw new ScenarioException("create: " + (kt == null ? "key=" : "value=") + " is needed without btf_"
+                            + (kt == null ? "key=" : "value="));
+                }
+                MapBtfs.Encoded btf = MapBtfs.encode(kt, vt, types.pointerTags());
+                HtabAttr a = attr;
+                a = new HtabAttr(a.type(), s.keyGiven() ? a.keySize() : kt.size(), s.valueGiven() ? a.valueSize() : vt.size(),
+                        a.maxEntries(), a.mapFlags(), a.numaNode(), btf.mapBtf()).withInnerMapFd(attr.innerMapFd());
+                made = backend.create(s.map(), a, btf);
+                t = new TypedMap(kt, vt, btf.mapBtf().record());
+            } else {
+                made = backend.create(s.map(), attr);
+            }
             if (made.errno().isOk()) {
                 maps.put(s.map(), made.map());
                 int generation = generations.merge(s.map(), 1, Integer::sum);
                 created.add(new Named(s.map(), generation, made.map()));
+                if (t != null) {
+                    typed.put(s.map(), t);
+                }
             }
             out.accept(result(made.errno()));
+        } else if (statement instanceof Statement.Ctype s) {
+            types.addCode(s.code());
+            out.accept("ok");
+        } else if (statement instanceof Statement.Cinclude s) {
+            types.include(s.path());
+            out.accept("ok");
         } else if (statement instanceof Statement.Update s) {
             Backend.MapHandle m = get(s.map());
-            out.accept(result(backend.update(m, key(m, s.map(), s.keySource(), s.key()), userValue(m, s.map(), s.value()), s.flags())));
+            out.accept(result(backend.update(m, key(s.map(), m, s.keySource(), s.key()), userValue(m, s.map(), s.value()), s.flags())));
         } else if (statement instanceof Statement.Lookup s) {
             Backend.MapHandle m = get(s.map());
-            out.accept(valueLine(m, backend.lookup(m, key(m, s.map(), s.keySource(), s.key()), s.flags())));
+            out.accept(valueLine(m, backend.lookup(m, key(s.map(), m, s.keySource(), s.key()), s.flags())));
         } else if (statement instanceof Statement.Delete s) {
             Backend.MapHandle m = get(s.map());
-            out.accept(result(backend.delete(m, key(m, s.map(), s.keySource(), s.key()))));
+            out.accept(result(backend.delete(m, key(s.map(), m, s.keySource(), s.key()))));
         } else if (statement instanceof Statement.LookupAndDelete s) {
             Backend.MapHandle m = get(s.map());
-            out.accept(valueLine(m, backend.lookupAndDelete(m, key(m, s.map(), s.keySource(), s.key()), 0)));
+            out.accept(valueLine(m, backend.lookupAndDelete(m, key(s.map(), m, s.keySource(), s.key()), s.flags())));
         } else if (statement instanceof Statement.NextKey s) {
             Backend.MapHandle m = get(s.map());
-            byte[] k = s.key() == null ? null : key(m, s.map(), s.keySource(), s.key());
+            byte[] k = s.keySource() == null ? null : key(s.map(), m, s.keySource(), s.key());
             KeyResult r = backend.getNextKey(m, k);
             out.accept(r.errno().isOk() ? "key " + Bytes.hex(r.key()) : result(r.errno()));
         } else if (statement instanceof Statement.ProgLookup s) {
             Backend.MapHandle m = get(s.map());
-            ValueResult r = backend.progLookup(m, key(m, s.map(), s.keySource(), s.key()));
+            ValueResult r = backend.progLookup(m, key(s.map(), m, s.keySource(), s.key()));
             out.accept(r.errno().isOk() ? "value " + formatProgramValue(m, r.value()) : result(r.errno()));
         } else if (statement instanceof Statement.ProgLookupInner s) {
             Backend.MapHandle m = get(s.map());
             if (!m.type().isMapInMap()) {
                 throw new ScenarioException("prog_lookup ... inner=: map " + s.map() + " is not a hash_of_maps map");
             }
-            byte[] k = key(m, s.map(), s.keySource(), s.key());
+            byte[] k = key(s.map(), m, s.keySource(), s.key());
             ValueResult r = backend.progLookupInner(m, k, s.innerKey());
             out.accept(r.errno().isOk() ? "value " + Bytes.hex(r.value()) : result(r.errno()));
         } else if (statement instanceof Statement.Profile s) {
@@ -156,20 +245,20 @@ public final class Interpreter implements AutoCloseable {
             out.accept("ok");
         } else if (statement instanceof Statement.ProgUpdate s) {
             Backend.MapHandle m = get(s.map());
-            byte[] k = key(m, s.map(), s.keySource(), s.key());
+            byte[] k = key(s.map(), m, s.keySource(), s.key());
             out.accept(result(backend.progUpdate(m, k, programValue(m, s.map(), s.value()), s.flags())));
         } else if (statement instanceof Statement.ProgDelete s) {
             Backend.MapHandle m = get(s.map());
-            out.accept(result(backend.progDelete(m, key(m, s.map(), s.keySource(), s.key()))));
+            out.accept(result(backend.progDelete(m, key(s.map(), m, s.keySource(), s.key()))));
         } else if (statement instanceof Statement.LookupBatch s) {
             Backend.MapHandle m = get(s.map());
-            out.accept(batchLine(m, backend.lookupBatch(m, s.andDelete(), s.cursor(), s.count(), 0)));
+            out.accept(batchLine(m, backend.lookupBatch(m, s.andDelete(), s.cursor(), s.count(), s.elemFlags())));
         } else if (statement instanceof Statement.UpdateBatch s) {
             Backend.MapHandle m = get(s.map());
             List<byte[]> keys = new ArrayList<>();
             List<byte[]> values = new ArrayList<>();
             for (Statement.KeyValueText item : s.items()) {
-                keys.add(key(m, s.map(), item.keySource(), item.key()));
+                keys.add(key(s.map(), m, item.keySource(), item.key()));
                 values.add(userValue(m, s.map(), item.value()));
             }
             out.accept(batchLine(m, backend.updateBatch(m, keys, values, s.elemFlags())));
@@ -177,7 +266,7 @@ public final class Interpreter implements AutoCloseable {
             Backend.MapHandle m = get(s.map());
             List<byte[]> keys = new ArrayList<>();
             for (Statement.KeyText k : s.keys()) {
-                keys.add(key(m, s.map(), k.source(), k.key()));
+                keys.add(key(s.map(), m, k.source(), k.key()));
             }
             out.accept(batchLine(m, backend.deleteBatch(m, keys, 0)));
         } else if (statement instanceof Statement.Dump s) {
@@ -190,7 +279,7 @@ public final class Interpreter implements AutoCloseable {
                     : result(r.errno()));
         } else if (statement instanceof Statement.ReaderBegin s) {
             Backend.MapHandle m = get(s.map());
-            readers.put(s.reader(), backend.beginReader(m, key(m, s.map(), s.keySource(), s.key())));
+            readers.put(s.reader(), backend.beginReader(m, key(s.map(), m, s.keySource(), s.key())));
             out.accept("ok");
         } else if (statement instanceof Statement.ReaderStep s) {
             Backend.Reader r = readers.get(s.reader());
@@ -235,14 +324,14 @@ public final class Interpreter implements AutoCloseable {
     private Backend.NestedCall nestedCall(Statement inner) throws ScenarioException {
         if (inner instanceof Statement.ProgUpdate u) {
             Backend.MapHandle m = get(u.map());
-            return new Backend.NestedCall("prog_update", m, key(m, u.map(), u.keySource(), u.key()),
+            return new Backend.NestedCall("prog_update", m, key(u.map(), m, u.keySource(), u.key()),
                     programValue(m, u.map(), u.value()), u.flags());
         } else if (inner instanceof Statement.ProgDelete d) {
             Backend.MapHandle m = get(d.map());
-            return new Backend.NestedCall("prog_delete", m, key(m, d.map(), d.keySource(), d.key()), null, 0);
+            return new Backend.NestedCall("prog_delete", m, key(d.map(), m, d.keySource(), d.key()), null, 0);
         } else if (inner instanceof Statement.ProgLookup l) {
             Backend.MapHandle m = get(l.map());
-            return new Backend.NestedCall("prog_lookup", m, key(m, l.map(), l.keySource(), l.key()), null, 0);
+            return new Backend.NestedCall("prog_lookup", m, key(l.map(), m, l.keySource(), l.key()), null, 0);
         }
         throw new ScenarioException("nested: the program must be prog_update, prog_delete or prog_lookup");
     }
@@ -270,6 +359,53 @@ public final class Interpreter implements AutoCloseable {
             }
         }
         return Statement.MAP_VALUE_PREFIX + "#" + Integer.toUnsignedString(id);
+    }
+
+    private final TimerLines timers = new TimerLines(this);
+
+    Map<String, Statement.Action> actions() {
+        return actions;
+    }
+
+    java.util.Set<String> closedMaps() {
+        return closed;
+    }
+
+    /**
+     * The line a syscall statement prints on a map whose descriptor was closed (the kernel's EBADF, before it
+     * reads anything else of the attr), or null when the statement may run.
+     */
+    private String closedFdLine(Statement st) {
+        String map = null;
+        long requested = -1;
+        if (st instanceof Statement.Update s) {
+            map = s.map();
+        } else if (st instanceof Statement.Lookup s) {
+            map = s.map();
+        } else if (st instanceof Statement.Delete s) {
+            map = s.map();
+        } else if (st instanceof Statement.LookupAndDelete s) {
+            map = s.map();
+        } else if (st instanceof Statement.NextKey s) {
+            map = s.map();
+        } else if (st instanceof Statement.Dump s) {
+            map = s.map();
+        } else if (st instanceof Statement.Info s) {
+            map = s.map();
+        } else if (st instanceof Statement.LookupBatch s) {
+            map = s.map();
+            requested = s.count();
+        } else if (st instanceof Statement.UpdateBatch s) {
+            map = s.map();
+            requested = s.items().size();
+        } else if (st instanceof Statement.DeleteBatch s) {
+            map = s.map();
+            requested = s.keys().size();
+        }
+        if (map == null || !closed.contains(map) || !maps.containsKey(map)) {
+            return null;
+        }
+        return requested >= 0 ? "batch count=" + requested + " error EBADF" : "error EBADF";
     }
 
     private void dump(Backend.MapHandle m, Consumer<String> out) throws ScenarioException {
@@ -343,7 +479,7 @@ public final class Interpreter implements AutoCloseable {
         return sb.toString();
     }
 
-    private static String result(Errno e) {
+    static String result(Errno e) {
         return e.isOk() ? "ok" : "error " + e.name();
     }
 
@@ -360,7 +496,7 @@ public final class Interpreter implements AutoCloseable {
         return known.equals("-") ? extra : known + "," + extra;
     }
 
-    private Backend.MapHandle get(String name) throws ScenarioException {
+    Backend.MapHandle get(String name) throws ScenarioException {
         Backend.MapHandle m = maps.get(name);
         if (m == null) {
             throw new ScenarioException("no map named '" + name + "' (never created, or its create failed)");
@@ -368,7 +504,15 @@ public final class Interpreter implements AutoCloseable {
         return m;
     }
 
-    private static byte[] key(Backend.MapHandle m, String name, String source, byte[] key) throws ScenarioException {
+    byte[] key(String name, Backend.MapHandle m, String source, byte[] key) throws ScenarioException {
+        if (key == null) {
+            TypedMap t = typed.get(name);
+            if (t == null || t.key() == null) {
+                throw new ScenarioException("key '" + source + "' is written field by field, but map " + name
+                        + " has no BTF key type (create it with btf_key=TYPE, or write the key as bytes)");
+            }
+            key = FieldValues.encode(t.key(), source, FieldRecord.EMPTY);
+        }
         if (key.length != m.keySize()) {
             throw new ScenarioException("key '" + source + "' has " + key.length + " bytes, map " + name
                     + " has key_size " + m.keySize());
@@ -377,10 +521,29 @@ public final class Interpreter implements AutoCloseable {
     }
 
     /** Builds the syscall buffer: the value, or for per-CPU maps one zero-padded slot per possible CPU. */
+    /** The value's parts with field-by-field ones encoded by the map's BTF value type. */
+    private Statement.ValueText encoded(String name, Statement.ValueText value) throws ScenarioException {
+        if (value.texts() == null) {
+            return value;
+        }
+        TypedMap t = typed.get(name);
+        if (t == null || t.value() == null) {
+            throw new ScenarioException("value '" + value.source() + "' is written field by field, but map " + name
+                    + " has no BTF value type (create it with btf_value=TYPE, or write the value as bytes)");
+        }
+        List<byte[]> parts = new ArrayList<>();
+        for (int i = 0; i < value.parts().size(); i++) {
+            byte[] p = value.parts().get(i);
+            parts.add(p != null ? p : FieldValues.encode(t.value(), value.texts().get(i), t.record()));
+        }
+        return new Statement.ValueText(value.source(), parts);
+    }
+
     private byte[] userValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
         if (m.type().isMapInMap() || Statement.isMapValue(value)) {
             return mapValue(m, name, value);
         }
+        value = encoded(name, value);
         for (byte[] part : value.parts()) {
             checkValueLength(m, name, value.source(), part);
         }
@@ -404,10 +567,11 @@ public final class Interpreter implements AutoCloseable {
         return buffer;
     }
 
-    private byte[] programValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
+    byte[] programValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
         if (m.type().isMapInMap() || Statement.isMapValue(value)) {
             return mapValue(m, name, value);
         }
+        value = encoded(name, value);
         if (value.parts().size() != 1) {
             throw new ScenarioException("a program writes one value; no '|' allowed");
         }

@@ -60,12 +60,132 @@ public final class ScenarioParser {
     }
 
     static String[] tokenize(String line) {
-        int hash = line.indexOf('#');
-        String code = (hash >= 0 ? line.substring(0, hash) : line).strip();
+        String code = stripComment(line).strip();
         if (code.isEmpty()) {
             return new String[0];
         }
-        return BLANKS.split(code);
+        if (code.startsWith("ctype") && (code.length() == 5 || Character.isWhitespace(code.charAt(5)))) {
+            return new String[] {"ctype", code.substring(5).strip()};
+        }
+        if (code.indexOf('{') < 0 && code.indexOf('"') < 0 && code.indexOf('\'') < 0) {
+            return BLANKS.split(code); // v1.1 lines
+        }
+        // Extension: a brace group (field-by-field key or value) and a quoted string are one token, spaces and all.
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        int depth = 0;
+        char quote = 0;
+        for (int i = 0; i < code.length(); i++) {
+            char c = code.charAt(i);
+            if (quote != 0) {
+                cur.append(c);
+                if (c == '\\' && i + 1 < code.length()) {
+                    cur.append(code.charAt(++i));
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}') {
+                depth--;
+            }
+            if (depth <= 0 && Character.isWhitespace(c)) {
+                if (cur.length() > 0) {
+                    out.add(cur.toString());
+                    cur.setLength(0);
+                }
+                continue;
+            }
+            cur.append(c);
+        }
+        if (cur.length() > 0) {
+            out.add(cur.toString());
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /** The line without its {@code #} comment; a {@code #} inside quotes (a C string in a value) is not one. */
+    private static String stripComment(String line) {
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '#') {
+                return line.substring(0, i);
+            }
+        }
+        return line;
+    }
+
+    /** Bytes of a key token, or null for a field-by-field brace group (encoded when the statement runs). */
+    static byte[] keyBytes(String token) throws ScenarioException {
+        if (token.startsWith("{")) {
+            checkBraces(token);
+            return null;
+        }
+        return Bytes.parseBytes(token);
+    }
+
+    private static void checkBraces(String token) throws ScenarioException {
+        int depth = 0;
+        char quote = 0;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}' && --depth == 0 && i != token.length() - 1) {
+                throw new ScenarioException("text after the closing brace of '" + token + "'");
+            }
+        }
+        if (depth != 0 || quote != 0) {
+            throw new ScenarioException("unbalanced " + (quote != 0 ? "quote" : "braces") + " in '" + token + "'");
+        }
+    }
+
+    /** Splits at the first {@code sep} outside braces and quotes; -1 when there is none. */
+    static int indexOutside(String t, char sep) {
+        int depth = 0;
+        char quote = 0;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}') {
+                depth--;
+            } else if (c == sep && depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static Statement parseStatement(String[] tokens) throws ScenarioException {
@@ -85,7 +205,7 @@ public final class ScenarioParser {
             case "update", "prog_update" -> {
                 usage(args.length == 3 || args.length == 4, op + " M KEY VALUE [F]");
                 String map = mapName(args[0]);
-                byte[] key = Bytes.parseBytes(args[1]);
+                byte[] key = keyBytes(args[1]);
                 Statement.ValueText value = valueText(args[2]);
                 long flags = args.length == 4 ? parseElemFlags(args[3]) : ElemFlag.BPF_ANY;
                 yield op.equals("update")
@@ -95,7 +215,7 @@ public final class ScenarioParser {
             case "lookup" -> {
                 usage(args.length == 2 || args.length == 3, "lookup M KEY [lock]");
                 String map = mapName(args[0]);
-                byte[] key = Bytes.parseBytes(args[1]);
+                byte[] key = keyBytes(args[1]);
                 long flags = 0;
                 if (args.length == 3) {
                     if (!args[2].equals("lock")) {
@@ -105,11 +225,33 @@ public final class ScenarioParser {
                 }
                 yield new Statement.Lookup(map, args[1], key, flags);
             }
+            case "lookup_and_delete" -> {
+                // Extension: a trailing 'lock' is BPF_F_LOCK
+                usage(args.length == 2 || args.length == 3, "lookup_and_delete M KEY [lock]");
+                String map = mapName(args[0]);
+                byte[] key = keyBytes(args[1]);
+                long flags = 0;
+                if (args.length == 3) {
+                    if (!args[2].equals("lock")) {
+                        throw new ScenarioException("lookup_and_delete: unknown flag '" + args[2] + "' (only 'lock')");
+                    }
+                    flags = ElemFlag.BPF_F_LOCK;
+                }
+                yield new Statement.LookupAndDelete(map, args[1], key, flags);
+            }
+            case "ctype" -> {
+                usage(args.length == 1 && !args[0].isEmpty(), "ctype C-DECLARATIONS");
+                yield new Statement.Ctype(args[0]);
+            }
+            case "cinclude" -> {
+                usage(args.length == 1, "cinclude PATH");
+                yield new Statement.Cinclude(args[0]);
+            }
             case "prog_lookup" -> parseProgLookup(args);
-            case "delete", "lookup_and_delete", "prog_delete" -> {
+            case "delete", "prog_delete" -> {
                 usage(args.length == 2, op + " M KEY");
                 String map = mapName(args[0]);
-                byte[] key = Bytes.parseBytes(args[1]);
+                byte[] key = keyBytes(args[1]);
                 yield switch (op) {
                     case "delete" -> new Statement.Delete(map, args[1], key);
                     case "lookup_and_delete" -> new Statement.LookupAndDelete(map, args[1], key);
@@ -120,13 +262,13 @@ public final class ScenarioParser {
                 usage(args.length == 1 || args.length == 2, "next_key M [KEY]");
                 String map = mapName(args[0]);
                 yield args.length == 2
-                        ? new Statement.NextKey(map, args[1], Bytes.parseBytes(args[1]))
+                        ? new Statement.NextKey(map, args[1], keyBytes(args[1]))
                         : new Statement.NextKey(map, null, null);
             }
             case "lookup_batch", "lookup_and_delete_batch" -> {
                 usage(args.length >= 2, op + " M count=N [in=CURSOR]");
                 String map = mapName(args[0]);
-                Map<String, String> kv = keyValues(Arrays.copyOfRange(args, 1, args.length), Set.of("count", "in"));
+                Map<String, String> kv = keyValues(Arrays.copyOfRange(args, 1, args.length), Set.of("count", "in", "flags"));
                 if (!kv.containsKey("count")) {
                     throw new ScenarioException(op + ": missing count=");
                 }
@@ -138,7 +280,16 @@ public final class ScenarioParser {
                         throw new ScenarioException("a hash map batch cursor is 4 bytes, got '" + kv.get("in") + "'");
                     }
                 }
-                yield new Statement.LookupBatch(map, op.equals("lookup_and_delete_batch"), count, cursor);
+                long elemFlags = 0;
+                if (kv.containsKey("flags")) {
+                    // Extension: flags=lock is elem_flags BPF_F_LOCK; flags=any is 0
+                    elemFlags = switch (kv.get("flags")) {
+                        case "lock" -> ElemFlag.BPF_F_LOCK;
+                        case "any" -> 0;
+                        default -> throw new ScenarioException(op + ": flags= takes lock or any, got '" + kv.get("flags") + "'");
+                    };
+                }
+                yield new Statement.LookupBatch(map, op.equals("lookup_and_delete_batch"), count, cursor, elemFlags);
             }
             case "update_batch" -> {
                 usage(args.length >= 1, "update_batch M KEY=VALUE ... [flags=F]");
@@ -156,12 +307,12 @@ public final class ScenarioParser {
                         flags = parseElemFlags(t.substring("flags=".length()));
                         continue;
                     }
-                    int eq = t.indexOf('=');
+                    int eq = indexOutside(t, '=');
                     if (eq < 0) {
                         throw new ScenarioException("update_batch: expected KEY=VALUE, got '" + t + "'");
                     }
                     String keyText = t.substring(0, eq);
-                    items.add(new Statement.KeyValueText(keyText, Bytes.parseBytes(keyText), valueText(t.substring(eq + 1))));
+                    items.add(new Statement.KeyValueText(keyText, keyBytes(keyText), valueText(t.substring(eq + 1))));
                 }
                 yield new Statement.UpdateBatch(map, List.copyOf(items), flags);
             }
@@ -170,7 +321,7 @@ public final class ScenarioParser {
                 String map = mapName(args[0]);
                 List<Statement.KeyText> keys = new ArrayList<>();
                 for (int i = 1; i < args.length; i++) {
-                    keys.add(new Statement.KeyText(args[i], Bytes.parseBytes(args[i])));
+                    keys.add(new Statement.KeyText(args[i], keyBytes(args[i])));
                 }
                 yield new Statement.DeleteBatch(map, List.copyOf(keys));
             }
@@ -184,7 +335,7 @@ public final class ScenarioParser {
             }
             case "reader" -> {
                 usage(args.length == 3, "reader R M KEY");
-                yield new Statement.ReaderBegin(mapName(args[0]), mapName(args[1]), args[2], Bytes.parseBytes(args[2]));
+                yield new Statement.ReaderBegin(mapName(args[0]), mapName(args[1]), args[2], keyBytes(args[2]));
             }
             case "step" -> {
                 usage(args.length == 1 || args.length == 2, "step R [N]");
@@ -200,6 +351,8 @@ public final class ScenarioParser {
             }
             case "nested" -> parseNested(args);
             case "inject" -> parseInject(args);
+            case "action", "timer_init", "timer_set_callback", "timer_start", "timer_cancel", "wq_init",
+                    "wq_set_callback", "wq_start", "advance", "close" -> TimerStatements.parse(op, args);
             default -> throw new ScenarioException("unknown statement '" + op + "'");
         };
     }
@@ -208,7 +361,7 @@ public final class ScenarioParser {
     private static Statement parseProgLookup(String[] args) throws ScenarioException {
         usage(args.length == 2 || args.length == 3, "prog_lookup M KEY [inner=IKEY]");
         String map = mapName(args[0]);
-        byte[] key = Bytes.parseBytes(args[1]);
+        byte[] key = keyBytes(args[1]);
         if (args.length == 2) {
             return new Statement.ProgLookup(map, args[1], key);
         }
@@ -298,10 +451,14 @@ public final class ScenarioParser {
         usage(args.length >= 1, "create M type=T key=K value=V max=N [flags=F1,F2,..] [numa=N]");
         String name = mapName(args[0]);
         Map<String, String> kv = keyValues(Arrays.copyOfRange(args, 1, args.length),
-                Set.of("type", "key", "value", "max", "flags", "numa", "inner"));
+                Set.of("type", "key", "value", "max", "flags", "numa", "btf_key", "btf_value", "inner"));
+        String btfKey = kv.containsKey("btf_key") ? cTypeName(kv.get("btf_key")) : null;
+        String btfValue = kv.containsKey("btf_value") ? cTypeName(kv.get("btf_value")) : null;
         for (String required : List.of("type", "key", "value", "max")) {
-            if (!kv.containsKey(required)) {
-                throw new ScenarioException("create: missing " + required + "=");
+            boolean defaulted = required.equals("key") && btfKey != null || required.equals("value") && btfValue != null;
+            if (!kv.containsKey(required) && !defaulted) {
+                throw new ScenarioException("create: missing " + required + "="
+                        + (required.equals("key") || required.equals("value") ? " (or btf_" + required + "=TYPE)" : ""));
             }
         }
         MapType type = MapType.fromScenarioName(kv.get("type"));
@@ -309,8 +466,8 @@ public final class ScenarioParser {
             throw new ScenarioException("unknown map type '" + kv.get("type")
                     + "' (one of hash, lru_hash, percpu_hash, lru_percpu_hash, hash_of_maps)");
         }
-        long keySize = Bytes.parseU32(kv.get("key"), "key size");
-        long valueSize = Bytes.parseU32(kv.get("value"), "value size");
+        long keySize = kv.containsKey("key") ? Bytes.parseU32(kv.get("key"), "key size") : 0;
+        long valueSize = kv.containsKey("value") ? Bytes.parseU32(kv.get("value"), "value size") : 0;
         long max = Bytes.parseU32(kv.get("max"), "max entries");
         int flags = 0;
         String flagText = kv.getOrDefault("flags", "");
@@ -325,7 +482,17 @@ public final class ScenarioParser {
         }
         int numa = kv.containsKey("numa") ? (int) Bytes.parseU32(kv.get("numa"), "numa node") : 0;
         String inner = kv.containsKey("inner") ? mapName(kv.get("inner")) : null;
-        return new Statement.Create(name, new HtabAttr(type, keySize, valueSize, max, flags, numa), inner);
+        return new Statement.Create(name, new HtabAttr(type, keySize, valueSize, max, flags, numa), btfKey, btfValue,
+                kv.containsKey("key"), kv.containsKey("value"), inner);
+    }
+
+    /** A C type name as written in {@code btf_key=}/{@code btf_value=}: ':' stands for a space. */
+    private static String cTypeName(String text) throws ScenarioException {
+        String t = text.replace(':', ' ').strip();
+        if (t.isEmpty() || !t.matches("[A-Za-z_][A-Za-z0-9_ ]*[\\[\\]0-9* ]*")) {
+            throw new ScenarioException("bad C type name '" + text + "' (write spaces as ':', e.g. struct:val)");
+        }
+        return t.replaceAll(" +", " ");
     }
 
     /** {@code any | noexist | exist}, optionally with {@code +lock}, or {@code lock} alone. */
@@ -363,10 +530,28 @@ public final class ScenarioParser {
             return new Statement.ValueText(text, List.of());
         }
         List<byte[]> parts = new ArrayList<>();
-        for (String p : text.split("\\|", -1)) {
-            parts.add(Bytes.parseBytes(p));
+        List<String> texts = new ArrayList<>();
+        boolean fieldwise = false;
+        String rest = text;
+        while (true) {
+            int bar = indexOutside(rest, '|');
+            String p = bar < 0 ? rest : rest.substring(0, bar);
+            texts.add(p);
+            if (p.startsWith("{")) {
+                checkBraces(p);
+                parts.add(null);
+                fieldwise = true;
+            } else {
+                parts.add(Bytes.parseBytes(p));
+            }
+            if (bar < 0) {
+                break;
+            }
+            rest = rest.substring(bar + 1);
         }
-        return new Statement.ValueText(text, List.copyOf(parts));
+        // List.copyOf refuses nulls: a field-by-field part is a null until the interpreter encodes it
+        return new Statement.ValueText(text, java.util.Collections.unmodifiableList(parts),
+                fieldwise ? List.copyOf(texts) : null);
     }
 
     private static Map<String, String> keyValues(String[] tokens, Set<String> allowed) throws ScenarioException {

@@ -21,8 +21,15 @@ public sealed interface Statement {
         return false;
     }
 
-    /** A user-space value: one part, or one part per possible CPU joined with '|'. */
-    record ValueText(String source, List<byte[]> parts) {
+    /**
+     * A user-space value: one part, or one part per possible CPU joined with '|'. A part written field by field
+     * ({@code {.a=1}}) is null in {@code parts}: its bytes depend on the map's BTF value type, so the interpreter
+     * encodes it from {@code texts} when the statement runs.
+     */
+    record ValueText(String source, List<byte[]> parts, List<String> texts) {
+        public ValueText(String source, List<byte[]> parts) {
+            this(source, parts, null);
+        }
     }
 
     record Cpus(int count) implements Statement {
@@ -38,16 +45,48 @@ public sealed interface Statement {
     }
 
     /**
-     * {@code innerMap}: the scenario map named by {@code inner=} (a hash_of_maps map's inner map template), or null;
-     * its descriptor goes into {@code attr}'s inner_map_fd when the statement runs.
+     * {@code create}; with the extension's {@code btf_key=}/{@code btf_value=} the C type names (spaces as ':'), and
+     * whether {@code key=}/{@code value=} were written (when not, they default to the types' sizes and
+     * {@code attr} holds 0 there until the statement runs). {@code innerMap}: the scenario map named by
+     * {@code inner=} (a hash_of_maps map's inner map template), or null; its descriptor goes into {@code attr}'s
+     * inner_map_fd when the statement runs.
      */
-    record Create(String map, HtabAttr attr, String innerMap) implements Statement {
+    record Create(String map, HtabAttr attr, String btfKey, String btfValue, boolean keyGiven, boolean valueGiven,
+                  String innerMap) implements Statement {
         public Create(String map, HtabAttr attr) {
-            this(map, attr, null);
+            this(map, attr, null, null, true, true, null);
+        }
+
+        public Create(String map, HtabAttr attr, String innerMap) {
+            this(map, attr, null, null, true, true, innerMap);
+        }
+
+        public Create(String map, HtabAttr attr, String btfKey, String btfValue, boolean keyGiven,
+                      boolean valueGiven) {
+            this(map, attr, btfKey, btfValue, keyGiven, valueGiven, null);
         }
 
         public String keyword() {
             return "create";
+        }
+
+        /** Whether the map is created with BTF types. */
+        public boolean hasBtf() {
+            return btfKey != null || btfValue != null;
+        }
+    }
+
+    /** Extension: {@code ctype DECL}: C declarations added to the scenario's translation unit. */
+    record Ctype(String code) implements Statement {
+        public String keyword() {
+            return "ctype";
+        }
+    }
+
+    /** Extension: {@code cinclude PATH}: a C file read into the scenario's translation unit. */
+    record Cinclude(String path) implements Statement {
+        public String keyword() {
+            return "cinclude";
         }
     }
 
@@ -69,7 +108,12 @@ public sealed interface Statement {
         }
     }
 
-    record LookupAndDelete(String map, String keySource, byte[] key) implements Statement {
+    /** {@code flags} is BPF_F_LOCK for the extension's {@code lookup_and_delete M KEY lock}. */
+    record LookupAndDelete(String map, String keySource, byte[] key, long flags) implements Statement {
+        public LookupAndDelete(String map, String keySource, byte[] key) {
+            this(map, keySource, key, 0);
+        }
+
         public String keyword() {
             return "lookup_and_delete";
         }
@@ -101,7 +145,11 @@ public sealed interface Statement {
     }
 
     /** Lookup batch, with or without delete; {@code cursor == null} starts at bucket 0. */
-    record LookupBatch(String map, boolean andDelete, long count, byte[] cursor) implements Statement {
+    record LookupBatch(String map, boolean andDelete, long count, byte[] cursor, long elemFlags) implements Statement {
+        public LookupBatch(String map, boolean andDelete, long count, byte[] cursor) {
+            this(map, andDelete, count, cursor, 0);
+        }
+
         public String keyword() {
             return andDelete ? "lookup_and_delete_batch" : "lookup_batch";
         }
@@ -229,6 +277,105 @@ public sealed interface Statement {
         @Override
         public boolean isEngineOnly() {
             return true;
+        }
+    }
+
+    // Timers, workqueues, the virtual clock and close (docs/scenario-extensions.md)
+
+    /** One operation of a callback action; {@code map == null} in update/delete means "self": the own element. */
+    sealed interface ActionOp {
+        /** Adds 1 to the u64 at offset 0 of MAP's value at KEY (nothing when KEY is absent). */
+        record Count(String map, String keySource, byte[] key) implements ActionOp {
+        }
+
+        /** bpf_map_update_elem(MAP, KEY, VALUE, F); {@code map == null}: the callback's own map and key. */
+        record Update(String map, String keySource, byte[] key, ValueText value, long flags) implements ActionOp {
+        }
+
+        /** bpf_map_delete_elem(MAP, KEY); {@code map == null}: the callback's own element. */
+        record Delete(String map, String keySource, byte[] key) implements ActionOp {
+        }
+
+        /** bpf_timer_start on the callback's own timer (timer callbacks only). */
+        record Restart(long nsecs, long flags) implements ActionOp {
+        }
+
+        /**
+         * bpf_timer_cancel on the callback's own timer (EDEADLK), the result stored as an i64 at offset 0 of MAP's
+         * value at KEY (timer callbacks only).
+         */
+        record Cancel(String map, String keySource, byte[] key) implements ActionOp {
+        }
+
+        record None() implements ActionOp {
+        }
+    }
+
+    /** {@code action A OP ARGS... [; OP ARGS...]}: a callback's body, named for timer_set_callback/wq_set_callback. */
+    record Action(String name, List<ActionOp> ops) implements Statement {
+        public String keyword() {
+            return "action";
+        }
+    }
+
+    /** {@code timer_init M KEY [field=F] [clock=C]}; {@code flags} is bpf_timer_init's flags (the clockid). */
+    record TimerInit(String map, String keySource, byte[] key, String field, long flags) implements Statement {
+        public String keyword() {
+            return "timer_init";
+        }
+    }
+
+    record TimerSetCallback(String map, String keySource, byte[] key, String action, String field)
+            implements Statement {
+        public String keyword() {
+            return "timer_set_callback";
+        }
+    }
+
+    /** {@code timer_start M KEY NSECS [abs] [pinned] [flags=N] [field=F]}. */
+    record TimerStart(String map, String keySource, byte[] key, long nsecs, long flags, String field)
+            implements Statement {
+        public String keyword() {
+            return "timer_start";
+        }
+    }
+
+    record TimerCancel(String map, String keySource, byte[] key, String field) implements Statement {
+        public String keyword() {
+            return "timer_cancel";
+        }
+    }
+
+    record WqInit(String map, String keySource, byte[] key, String field, long flags) implements Statement {
+        public String keyword() {
+            return "wq_init";
+        }
+    }
+
+    record WqSetCallback(String map, String keySource, byte[] key, String action, String field, long flags)
+            implements Statement {
+        public String keyword() {
+            return "wq_set_callback";
+        }
+    }
+
+    record WqStart(String map, String keySource, byte[] key, String field, long flags) implements Statement {
+        public String keyword() {
+            return "wq_start";
+        }
+    }
+
+    /** {@code advance NSECS}: the virtual clock moves on (the kernel harness sleeps). */
+    record Advance(long nsecs) implements Statement {
+        public String keyword() {
+            return "advance";
+        }
+    }
+
+    /** {@code close M}: the map's descriptor is closed; programs keep the map. */
+    record Close(String map) implements Statement {
+        public String keyword() {
+            return "close";
         }
     }
 }

@@ -41,6 +41,26 @@ class BpfTest {
     }
 
     @Test
+    void mapCreateWithBtfAndBtfLoadAttrLayouts() {
+        Memory a = Bpf.mapCreateAttr(1, 4, 40, 8, 0, 0, "m", 7, 2, 5);
+        assertThat(a.size()).isEqualTo(72);
+        assertThat(a.getInt(48)).isEqualTo(7);
+        assertThat(a.getInt(52)).isEqualTo(2);
+        assertThat(a.getInt(56)).isEqualTo(5);
+        assertThat(a.getInt(60)).as("btf_vmlinux_value_type_id stays 0").isZero();
+        Memory blob = Bpf.zeroed(30);
+        Memory log = Bpf.zeroed(100);
+        Memory l = Bpf.btfLoadAttr(blob, 30, log, 100, 1);
+        assertThat(l.size()).isEqualTo(32);
+        assertThat(l.getLong(0)).isEqualTo(Pointer.nativeValue(blob));
+        assertThat(l.getLong(8)).isEqualTo(Pointer.nativeValue(log));
+        assertThat(l.getInt(16)).isEqualTo(30);
+        assertThat(l.getInt(20)).isEqualTo(100);
+        assertThat(l.getInt(24)).isEqualTo(1);
+        assertThat(l.getInt(28)).isZero();
+    }
+
+    @Test
     void batchAttrLayoutAndCount() {
         Memory in = Bpf.zeroed(8);
         Memory keys = Bpf.zeroed(8);

@@ -177,6 +177,16 @@ class BtfCreateVerdictTest {
                 lines.add(verdict(new Case(c[0], t, 0, attr(t, 0, e), e), mismatches));
             }
         }
+        for (String[] k : new String[][] {{"an unknown pointer tag", "foo", "1", "s"}, {"an array of three kptrs", "kptr", "3", "s"},
+                {"a kptr to an int", "kptr", "1", "int"}, {"twelve kptrs", "kptr", "12", "s"},
+                {"two tags on one pointer", "kptr,kptr_untrusted", "1", "s"}, {"an array of three percpu kptrs", "percpu_kptr", "3", "s"}}) {
+            MapBtfs.Encoded e = kptrArray(k[1], Integer.parseInt(k[2]), k[3].equals("int"));
+            for (MapType t : List.of(MapType.HASH, MapType.LRU_PERCPU_HASH)) {
+                lines.add(verdict(new Case(k[0], t, 0, attr(t, 0, e), e), mismatches));
+                lines.add(verdict(new Case(k[0], t, MapFlag.WRONLY_PROG.bit(), attr(t, MapFlag.WRONLY_PROG.bit(), e), e),
+                        mismatches));
+            }
+        }
         MapBtfs.Encoded u64 = fromC("", "__u32", "__u64");
         lines.add(verdict(new Case("a __u64 value", MapType.HASH, MapFlag.RDONLY_PROG.bit(),
                 attr(MapType.HASH, MapFlag.RDONLY_PROG.bit(), u64), u64), mismatches));
@@ -197,6 +207,24 @@ class BtfCreateVerdictTest {
                 : e.addStruct(target, 8, List.of(new BtfMember("x", u64, 0, 0)));
         int ptr = e.addPtr(e.addTypeTag(tag, obj));
         int v = e.addStruct("v", 16, List.of(new BtfMember("a", u64, 0, 0), new BtfMember("p", ptr, 64, 0)));
+        return MapBtfs.fromBlob(e.toBytes(), u32, v);
+    }
+
+    /** struct v { __u64 a; T __tag(TAGS...) *p[n]; } with the tags in the order given, built by hand. */
+    static MapBtfs.Encoded kptrArray(String tags, int n, boolean toInt) {
+        BtfEncoder e = new BtfEncoder();
+        int u32 = e.addInt("unsigned int", 4, 0);
+        int u64 = e.addInt("unsigned long long", 8, 0);
+        int idx = e.addInt("__ARRAY_SIZE_TYPE__", 4, 0);
+        int target = toInt ? e.addInt("int", 4, BtfEncoder.INT_SIGNED)
+                : e.addStruct("obj", 8, List.of(new BtfMember("x", u64, 0, 0)));
+        String[] t = tags.split(",");
+        for (int i = t.length - 1; i >= 0; i--) {
+            target = e.addTypeTag(t[i], target);
+        }
+        int ptr = e.addPtr(target);
+        int member = n == 1 ? ptr : e.addArray(ptr, idx, n);
+        int v = e.addStruct("v", 8 + 8L * n, List.of(new BtfMember("a", u64, 0, 0), new BtfMember("p", member, 64, 0)));
         return MapBtfs.fromBlob(e.toBytes(), u32, v);
     }
 

@@ -43,23 +43,23 @@ public final class Exporter {
     }
 
     /**
-     * One JSON object per event: {@code {"i":..,"op":..,"map":..,"actor":..,"event":"NodeVisited",...fields}};
-     * byte arrays as hex.
+     * One JSON object per event: {@code {"i":..,"op":..,"map":NAME,"actor":..,"event":"NodeVisited","mapId":..,
+     * ...fields}}; byte arrays as hex.
      */
     public static void jsonLines(Timeline t, Path file) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (int i = 0; i < t.size(); i++) {
-                w.write(line(i, t.entry(i)));
+                w.write(line(i, t.entry(i), t.present()));
                 w.newLine();
             }
         }
     }
 
-    static String line(int i, TimelineEntry e) throws IOException {
+    static String line(int i, TimelineEntry e, io.htablab.visualizer.model.WorldModel names) throws IOException {
         ObjectNode o = JSON.createObjectNode();
         o.put("i", i);
         o.put("op", e.op());
-        o.put("map", e.map());
+        o.put("map", names.displayName(e.mapId()));
         o.put("actor", e.actor().name());
         Class<?> c = e.event().getClass();
         o.put("family", c.getEnclosingClass() == null ? "" : c.getEnclosingClass().getSimpleName());

@@ -8,8 +8,11 @@ import io.htablab.visualizer.model.OpRecord;
 import io.htablab.visualizer.model.ReaderState;
 import io.htablab.visualizer.model.Timeline;
 import io.htablab.visualizer.model.TimelineEntry;
+import io.htablab.visualizer.model.WorldModel;
+import io.htablab.visualizer.model.fields.MapTypes;
 import io.htablab.visualizer.view.BucketsView;
 import io.htablab.visualizer.view.CanvasView;
+import io.htablab.visualizer.view.CpuLaneView;
 import io.htablab.visualizer.view.FreelistView;
 import io.htablab.visualizer.view.JhashView;
 import io.htablab.visualizer.view.LruView;
@@ -72,7 +75,9 @@ public final class MainWindow {
     private final FreelistView freelistView = new FreelistView();
     private final LruView lruView = new LruView();
     private final ValuesView valuesView = new ValuesView();
-    private final List<CanvasView> views = List.of(jhashView, bucketsView, freelistView, lruView, valuesView);
+    private final CpuLaneView cpuLaneView = new CpuLaneView();
+    private final List<CanvasView> views = List.of(jhashView, cpuLaneView, bucketsView, freelistView, lruView,
+            valuesView);
     private final ListView<Integer> eventLog = new ListView<>();
     private final ObservableList<Integer> eventItems = FXCollections.observableArrayList();
     private final ListView<String> consoleOutput = new ListView<>();
@@ -90,7 +95,12 @@ public final class MainWindow {
     private final FlightOverlay flights = new FlightOverlay();
     private final Label raceStatus = new Label();
     private final CheckMenuItem guidedItem = new CheckMenuItem("Guided mode: pause after each operation");
-    private String shownMap;
+    /** The map selector's first entry: the views follow the map the current event belongs to. */
+    static final String FOLLOW = "all maps · follow playback";
+    /** The map chosen in the selector, or null to follow playback (the bucket view then stacks every map). */
+    private String pinnedMap;
+    /** The map the one-map views show now (the pinned one, else the one acting), by id. */
+    private int focusedMap = WorldModel.NONE;
     private boolean dark;
     private double fontScale = 1;
     private boolean scrubbing;
@@ -208,11 +218,11 @@ public final class MainWindow {
         positionLabel.setId("positionLabel");
         positionLabel.setMinWidth(190);
         mapChoice.setId("mapChoice");
-        mapChoice.setTooltip(new Tooltip("Which map the views show"));
+        mapChoice.setTooltip(new Tooltip("Which map the views show: \"follow playback\" draws every map's buckets "
+                + "one under the other and shows the acting map in the other views; a map name shows that map only"));
         mapChoice.setOnAction(e -> {
-            if (mapChoice.getValue() != null) {
-                shownMap = mapChoice.getValue();
-                rebuildOpFields();
+            if (mapChoice.getValue() != null && !updatingChoice) {
+                pinnedMap = FOLLOW.equals(mapChoice.getValue()) ? null : mapChoice.getValue();
                 refresh(true);
             }
         });
@@ -235,7 +245,10 @@ public final class MainWindow {
     private Node center() {
         jhashView.setPrefHeight(250);
         jhashView.setMinHeight(120);
-        SplitPane left = new SplitPane(jhashView, bucketsView);
+        VBox lanesAndBuckets = new VBox(cpuLaneView, bucketsView);
+        VBox.setVgrow(bucketsView, Priority.ALWAYS);
+        cpuLaneView.setMinHeight(34);
+        SplitPane left = new SplitPane(jhashView, lanesAndBuckets);
         left.setOrientation(Orientation.VERTICAL);
         left.setDividerPositions(0.33);
 
@@ -252,9 +265,12 @@ public final class MainWindow {
                     return;
                 }
                 TimelineEntry e = session.timeline().entry(i);
-                setText(String.format("%5d  %s%s", i + 1, e.actor() == io.htablab.visualizer.model.Actor.READER
-                        ? "[reader] " : "", EventText.brief(e.event())));
-                Tooltip tip = new Tooltip(EventText.explain(e.event()));
+                WorldModel present = session.timeline().present();
+                MapModel em = present.map(e.mapId());
+                String mapTag = present.mapIds().size() > 1 ? "[" + present.displayName(e.mapId()) + "] " : "";
+                setText(String.format("%5d  %s%s%s", i + 1, mapTag, e.actor() == io.htablab.visualizer.model.Actor.READER
+                        ? "[reader] " : "", EventText.brief(e.event(), em)));
+                Tooltip tip = new Tooltip(EventText.explain(e.event(), em));
                 tip.setWrapText(true);
                 tip.setMaxWidth(420);
                 setTooltip(tip);
@@ -407,6 +423,7 @@ public final class MainWindow {
     }
 
     private final VBox opFields = new VBox(6);
+    private final Label opTarget = new Label();
     private java.util.function.Supplier<String> opKey = () -> "u32:7";
     private java.util.function.Supplier<String> opValue = () -> "u32:70";
     private String opFieldsFor = "";
@@ -416,19 +433,22 @@ public final class MainWindow {
         box.setPadding(new Insets(12));
         Label help = new Label("Common operations on the shown map. Keys and values use the scenario syntax: "
                 + "u32:7, u64:1, u32:1+u32:2 for a struct of two u32 fields, raw hex 0100000002000000; per-CPU "
-                + "values: u64:1|u64:2. Maps created from C declarations (Map → New map…) get one field per "
-                + "struct member.");
+                + "values: u64:1|u64:2. Maps created from C declarations (Map → New map…) get one input per "
+                + "member (nested structs, arrays, bit-fields); in the console write them as {.pid=7, .port=80} "
+                + "(Tab completes member names).");
         help.setWrapText(true);
         HBox ops1 = new HBox(6);
         HBox ops2 = new HBox(6);
         for (String op : List.of("update", "lookup", "delete", "lookup_and_delete")) {
             Button b = new Button(op);
+            b.setMnemonicParsing(false); // the names have underscores
             b.setId("op-" + op);
             b.setOnAction(e -> runOp(op));
             ops1.getChildren().add(b);
         }
         for (String op : List.of("prog_lookup", "prog_update", "prog_delete", "next_key", "dump")) {
             Button b = new Button(op);
+            b.setMnemonicParsing(false); // the names have underscores
             b.setId("op-" + op);
             b.setOnAction(e -> runOp(op));
             ops2.getChildren().add(b);
@@ -442,26 +462,33 @@ public final class MainWindow {
             cpuRow.getChildren().add(b);
         }
         rebuildOpFields();
-        box.getChildren().addAll(help, opFields, ops1, ops2, cpuRow);
+        opTarget.setId("opTarget");
+        opTarget.getStyleClass().add("muted");
+        box.getChildren().addAll(help, opTarget, opFields, ops1, ops2, cpuRow);
         javafx.scene.control.ScrollPane sp = new javafx.scene.control.ScrollPane(box);
+        sp.setId("opsScroll");
         sp.setFitToWidth(true);
         return sp;
     }
 
-    /** Plain key/value fields, or struct forms when the shown map came from C declarations. */
+    /** Plain key/value fields, or forms by field when the shown map's C types are known. */
     private void rebuildOpFields() {
-        String want = String.valueOf(shownMap) + "/" + cMaps.containsKey(shownMap);
+        String name = shownMap();
+        MapModel model = name == null || session == null ? null : session.timeline().present().map(name);
+        MapTypes types = model == null ? null : model.types();
+        String want = name + "/" + (model == null ? -1 : model.id()) + "/" + (types != null);
         if (want.equals(opFieldsFor)) {
             return;
         }
         opFieldsFor = want;
+        opTarget.setText(name == null ? "no map yet" : "on map " + name + (types != null ? " (" + spellings(types)
+                + ")" : ""));
         opFields.getChildren().clear();
-        io.htablab.hashtab.cfront.MapDefinition def = shownMap == null ? null : cMaps.get(shownMap);
-        if (def != null && def.keyType() != null) {
-            StructForm k = new StructForm("key", def.keyType());
+        if (types != null && types.keyWritable()) {
+            StructForm k = new StructForm("key", "key", types.key());
             k.setId("keyForm");
             opFields.getChildren().add(k);
-            opKey = k::hex;
+            opKey = k::text;
         } else {
             TextField key = new TextField("u32:7");
             key.setId("opKey");
@@ -470,11 +497,11 @@ public final class MainWindow {
             opFields.getChildren().add(row);
             opKey = key::getText;
         }
-        if (def != null && def.valueType() != null) {
-            StructForm v = new StructForm("value", def.valueType());
+        if (types != null && types.valueWritable()) {
+            StructForm v = new StructForm("value", "value", types.value());
             v.setId("valueForm");
             opFields.getChildren().add(v);
-            opValue = v::hex;
+            opValue = v::text;
         } else {
             TextField value = new TextField("u32:70");
             value.setId("opValue");
@@ -493,15 +520,21 @@ public final class MainWindow {
         }
     }
 
+    private static String spellings(MapTypes t) {
+        return "key " + (t.hasKey() ? t.key().spelling() : "bytes") + ", value " + (t.hasValue()
+                ? t.value().spelling() : "bytes");
+    }
+
     private void runOp(String op, String key, String value) {
-        if (shownMap == null) {
+        String target = shownMap();
+        if (target == null) {
             consoleOutput.getItems().add("error: create a map first");
             return;
         }
         String st = switch (op) {
-            case "update", "prog_update" -> op + " " + shownMap + " " + key.strip() + " " + value.strip();
-            case "dump" -> "dump " + shownMap;
-            default -> op + " " + shownMap + " " + key.strip();
+            case "update", "prog_update" -> op + " " + target + " " + key.strip() + " " + value.strip();
+            case "dump" -> "dump " + target;
+            default -> op + " " + target + " " + key.strip();
         };
         runFromConsole(st);
     }
@@ -572,7 +605,9 @@ public final class MainWindow {
             if (follow) {
                 playback.follow();
             }
-            shownMap = "race";
+            if (pinnedMap != null) {
+                pinnedMap = "race";
+            }
             updateMapChoice();
         } catch (RuntimeException ex) {
             raceStatus.setText("error: " + ex.getMessage());
@@ -602,7 +637,9 @@ public final class MainWindow {
         session.timeline().addListener(this::timelineChanged);
         consoleOutput.getItems().clear();
         consoleOps.clear();
-        shownMap = null;
+        pinnedMap = null;
+        focusedMap = WorldModel.NONE;
+        opFieldsFor = "";
         timelineChanged();
         refresh(true);
     }
@@ -681,9 +718,10 @@ public final class MainWindow {
         boolean follow = playback.timeline().atEnd() || playback.playingProperty().get();
         Session.Result r = session.run(text);
         echo(r);
-        String map = Session.mapOf(safeParse(text));
-        if (map != null && session.mapNames().contains(map)) {
-            shownMap = map;
+        String map = io.htablab.visualizer.model.fields.FieldSyntax.mapToken(
+                io.htablab.visualizer.model.fields.FieldSyntax.tokens(text.strip()));
+        if (pinnedMap != null && map != null && session.mapNames().contains(map)) {
+            pinnedMap = map; // a map was chosen: show the one the statement works on
         }
         updateMapChoice();
         if (follow) {
@@ -691,14 +729,6 @@ public final class MainWindow {
         }
         refresh(false);
         return r;
-    }
-
-    private static io.htablab.hashtab.scenario.Statement safeParse(String text) {
-        try {
-            return io.htablab.hashtab.scenario.ScenarioParser.parseLine(text.strip());
-        } catch (Exception e) {
-            return null;
-        }
     }
 
     private static final int ECHO_LIMIT = 2000;
@@ -727,18 +757,47 @@ public final class MainWindow {
         consoleOutput.scrollTo(consoleOutput.getItems().size() - 1);
     }
 
+    private boolean updatingChoice;
+
     private void updateMapChoice() {
-        List<String> names = new ArrayList<>(session.timeline().present().maps().keySet());
-        if (!names.equals(mapChoice.getItems())) {
-            mapChoice.getItems().setAll(names);
-        }
-        if (shownMap == null && !names.isEmpty()) {
-            shownMap = names.get(0);
-        }
-        if (shownMap != null && !shownMap.equals(mapChoice.getValue())) {
-            mapChoice.setValue(shownMap);
+        List<String> names = new ArrayList<>();
+        names.add(FOLLOW);
+        names.addAll(session.timeline().present().mapNames());
+        updatingChoice = true;
+        try {
+            if (!names.equals(mapChoice.getItems())) {
+                mapChoice.getItems().setAll(names);
+            }
+            if (pinnedMap != null && !names.contains(pinnedMap)) {
+                pinnedMap = null;
+            }
+            String want = pinnedMap == null ? FOLLOW : pinnedMap;
+            if (!want.equals(mapChoice.getValue())) {
+                mapChoice.setValue(want);
+            }
+        } finally {
+            updatingChoice = false;
         }
         rebuildOpFields();
+    }
+
+    /**
+     * The map the one-map views show at the cursor: the chosen one, else the map of the last applied event, else the
+     * first map. A function of the position only, so stepping back shows what was shown before.
+     */
+    private int focusOf(WorldModel w) {
+        if (pinnedMap != null) {
+            int id = w.idOf(pinnedMap);
+            if (id != WorldModel.NONE) {
+                return id;
+            }
+        }
+        int active = w.activeMapId();
+        if (active != WorldModel.NONE && w.map(active) != null) {
+            return active;
+        }
+        List<Integer> ids = w.mapIds();
+        return ids.isEmpty() ? WorldModel.NONE : ids.get(0);
     }
 
     /** Large map without the menu (tests, screenshots). */
@@ -752,7 +811,6 @@ public final class MainWindow {
         long t0 = System.nanoTime();
         session.bulkFill("big", n);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        shownMap = "big";
         updateMapChoice();
         playback.seek(0);
         consoleOutput.getItems().add("# filled big with " + n + " keys in " + ms + " ms (history before the fill "
@@ -765,13 +823,15 @@ public final class MainWindow {
     private void refresh(boolean newStep) {
         Timeline t = session.timeline();
         if (newStep) {
-            String active = t.state().activeMap();
-            if (active != null && t.state().map(active) != null && !active.equals(shownMap)
-                    && (shownMap == null || t.state().map(shownMap) == null)) {
-                shownMap = active;
-            }
+            int focus = focusOf(t.state());
+            boolean moved = focus != focusedMap;
+            focusedMap = focus;
+            bucketsView.setStacked(pinnedMap == null);
             for (CanvasView v : views) {
-                v.show(t.state(), shownMap, true, playback.progressProperty().get());
+                v.show(t.state(), focusedMap, true, playback.progressProperty().get());
+            }
+            if (moved) {
+                rebuildOpFields();
             }
             planFlights(t);
             scrubbing = true;
@@ -841,6 +901,9 @@ public final class MainWindow {
         if (e != null && p < 1) {
             HtabEvent ev = e.event();
             int elem = -1;
+            if (ev.mapId() != focusedMap) {
+                ev = null; // the freelist view shows another map: nothing to fly between
+            }
             CanvasView src = null;
             CanvasView dst = null;
             if (ev instanceof io.htablab.hashtab.htab.event.BucketEvent.ElemLinked l) {
@@ -853,11 +916,12 @@ public final class MainWindow {
                 dst = freelistView;
             }
             if (elem >= 0) {
-                double[] a = src.sceneBoxBefore(elem);
-                double[] b = dst.sceneBoxNow(elem);
+                long id = CanvasView.elemId(focusedMap, elem);
+                double[] a = src.sceneBoxBefore(id);
+                double[] b = dst.sceneBoxNow(id);
                 if (a != null && b != null) {
                     plan.add(new FlightOverlay.Flight(elem, a, b));
-                    dst.setIncoming(elem);
+                    dst.setIncoming(id);
                 }
             }
         }
@@ -912,9 +976,11 @@ public final class MainWindow {
             sb.append('\n');
         }
         if (last != null) {
-            sb.append(EventText.explain(last.event()));
+            WorldModel w = t.state();
+            String where = w.mapIds().size() > 1 ? "[" + w.displayName(last.mapId()) + "] " : "";
+            sb.append(where).append(EventText.explain(last.event(), w.map(last.mapId())));
         }
-        MapModel m = shownMap == null ? null : t.state().map(shownMap);
+        MapModel m = focusedMap == WorldModel.NONE ? null : t.state().map(focusedMap);
         if (m != null && m.reader().active()) {
             ReaderState r = m.reader();
             raceStatus.setText("Reader in bucket " + r.bucket() + ": " + (r.done() ? (r.found() ? "found" : "absent")
@@ -925,9 +991,6 @@ public final class MainWindow {
     }
 
     // ------------------------------------------------------------------ C declarations
-
-    /** Key and value types of maps created from C, for the field-by-field forms. */
-    private final java.util.Map<String, io.htablab.hashtab.cfront.MapDefinition> cMaps = new java.util.HashMap<>();
 
     /**
      * Creates a map from eBPF C source: the first hash-family map definition gives type, sizes,
@@ -962,15 +1025,53 @@ public final class MainWindow {
             flags.add("zero_seed");
         }
         String mapName = name.isEmpty() ? def.name() : name;
-        cMaps.put(mapName, def);
         consoleOutput.getItems().add("# from C: " + def.name() + " " + def.kernelName()
                 + (def.keyType() != null ? " key " + def.keyType().spelling() : "")
                 + (def.valueType() != null ? " value " + def.valueType().spelling() : ""));
-        runFromConsole("create " + mapName + " type=" + def.kernelName() + " key=" + def.keySize().getAsLong()
-                + " value=" + def.valueSize().getAsLong() + " max=" + def.maxEntries().getAsLong()
-                + (flags.isEmpty() ? "" : " flags=" + String.join(",", flags)));
+        // The types go to the scenario as a ctype line and the map is created with btf_key/btf_value, as libbpf
+        // would: the scenario parser then reads {.a=1} for it (one encoder), the engine applies the kernel's BTF
+        // rules (special fields), and a saved session replays. The dialog's own parse still gives the views the types
+        // of a key or value the scenario cannot name (an anonymous struct).
+        List<io.htablab.hashtab.cfront.SourceRange> defs = new ArrayList<>();
+        for (var m : result.maps()) {
+            defs.add(m.range());
+        }
+        CSource.Declarations decls = CSource.declarations(source, defs);
+        for (String d : decls.dropped()) {
+            consoleOutput.getItems().add("# not given to the scenario (a ctype line holds no preprocessor lines): " + d);
+        }
+        String btfKey = def.keyType() == null ? null : CSource.btfName(def.keyType());
+        String btfValue = def.valueType() == null ? null : CSource.btfName(def.valueType());
+        boolean typesOk = true;
+        if ((btfKey != null || btfValue != null) && !decls.line().isEmpty()) {
+            Session.Result r = runFromConsole("ctype " + decls.line());
+            typesOk = !r.failed() && r.output().equals(List.of("ok"));
+        }
+        // the scenario must see the types as the dialog did (a macro it was not given changes an array's size)
+        typesOk &= sameSize(btfKey, def.keySize().getAsLong()) && sameSize(btfValue, def.valueSize().getAsLong());
+        if (!typesOk) {
+            consoleOutput.getItems().add("# the map is created without BTF: keys and values are shown by field, but "
+                    + "must be written as bytes");
+            btfKey = null;
+            btfValue = null;
+        }
+        session.declareTypes(mapName, new MapTypes(def.keyType(), def.valueType(), "C declarations"));
+        runFromConsole("create " + mapName + " type=" + def.kernelName()
+                + (btfKey == null ? " key=" + def.keySize().getAsLong() : "")
+                + (btfValue == null ? " value=" + def.valueSize().getAsLong() : "")
+                + " max=" + def.maxEntries().getAsLong()
+                + (flags.isEmpty() ? "" : " flags=" + String.join(",", flags))
+                + (btfKey == null ? "" : " btf_key=" + btfKey) + (btfValue == null ? "" : " btf_value=" + btfValue));
         rebuildOpFields();
         sideTabs.getSelectionModel().select(5);
+    }
+
+    private boolean sameSize(String btfName, long size) {
+        if (btfName == null) {
+            return true;
+        }
+        io.htablab.hashtab.cfront.CType t = session.scenarioType(btfName.replace(':', ' '));
+        return t != null && t.size() == size;
     }
 
     // ------------------------------------------------------------------ themes, zoom, keys
@@ -1108,8 +1209,35 @@ public final class MainWindow {
         return scene;
     }
 
+    /** The name of the map the one-map views show (the chosen or the acting one), or null. */
     public String shownMap() {
-        return shownMap;
+        if (session == null) {
+            return null;
+        }
+        WorldModel w = session.timeline().state();
+        int id = focusOf(w);
+        if (id == WorldModel.NONE) {
+            id = focusOf(session.timeline().present());
+            w = session.timeline().present();
+        }
+        return id == WorldModel.NONE ? null : w.displayName(id);
+    }
+
+    /** The map chosen in the selector, or null when the views follow playback. */
+    public String pinnedMap() {
+        return pinnedMap;
+    }
+
+    public BucketsView bucketsView() {
+        return bucketsView;
+    }
+
+    public CpuLaneView cpuLaneView() {
+        return cpuLaneView;
+    }
+
+    public ValuesView valuesView() {
+        return valuesView;
     }
 
     public TabPane sideTabs() {

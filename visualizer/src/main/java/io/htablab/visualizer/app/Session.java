@@ -16,6 +16,10 @@ import io.htablab.visualizer.model.Actor;
 import io.htablab.visualizer.model.Timeline;
 import io.htablab.visualizer.model.TimelineEntry;
 import io.htablab.visualizer.model.WorldModel;
+import io.htablab.visualizer.model.MapModel;
+import io.htablab.visualizer.model.fields.FieldSyntax;
+import io.htablab.visualizer.model.fields.MemberCompletion;
+import io.htablab.visualizer.model.fields.MapTypes;
 
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -24,7 +28,8 @@ import java.util.Locale;
 
 /**
  * The engine running in-process plus the timeline recording everything it reports. Statements come from
- * the console, forms or a scenario file; each one's events are tagged with the map it names.
+ * the console, forms or a scenario file; every event belongs to the map it names itself ({@code mapId}), so a
+ * statement that touches several maps animates each of them.
  */
 public final class Session implements AutoCloseable {
 
@@ -43,13 +48,14 @@ public final class Session implements AutoCloseable {
     private final EngineBackend backend;
     private final Interpreter interpreter;
     private final List<String> recorded = new ArrayList<>();
-    private String currentMap;
     private Actor currentActor = Actor.MAIN;
     private int currentOp;
     /** When set, events are folded into this world only (bulk fills of large maps keep no history). */
     private WorldModel bulk;
     private ChainWalker reader;
     private String readerMap;
+    /** C types declared for maps about to be created, by scenario name (consumed by their MapCreated). */
+    private final java.util.Map<String, MapTypes> pendingTypes = new java.util.HashMap<>();
 
     public Session(int cpus) {
         EventSink sink = this::accept;
@@ -66,27 +72,10 @@ public final class Session implements AutoCloseable {
     private int opEvents;
     private boolean overflowed;
 
-    /**
-     * The scenario name of every map the engine created in this session, by map id. A statement can reach
-     * maps other than the one it names (a nested program, the inner maps of a map of maps), so events are
-     * tagged by their map id; a map whose name was taken by a re-created map keeps no name (its events are
-     * not drawn: the world model replaced it).
-     */
-    private final java.util.Map<Integer, String> namesById = new java.util.HashMap<>();
-
-    private String mapOfEvent(HtabEvent e) {
-        if (e instanceof io.htablab.hashtab.htab.event.MapEvent.MapCreated) {
-            if (currentMap != null) {
-                namesById.values().remove(currentMap);
-                namesById.put(e.mapId(), currentMap);
-            }
-            return currentMap;
-        }
-        return namesById.get(e.mapId());
-    }
-
     private void accept(HtabEvent e) {
-        TimelineEntry entry = new TimelineEntry(mapOfEvent(e), currentActor, e, currentOp);
+        MapTypes types = e instanceof io.htablab.hashtab.htab.event.MapEvent.MapCreated c
+                ? pendingTypes.remove(c.name()) : null;
+        TimelineEntry entry = new TimelineEntry(currentActor, e, currentOp, types);
         if (bulk == null && ++opEvents > OP_EVENT_LIMIT) {
             bulk = timeline.foldTo(timeline.size());
             overflowed = true;
@@ -133,7 +122,8 @@ public final class Session implements AutoCloseable {
     }
 
     public Result run(String line, List<String> comments) {
-        String text = line.strip();
+        String source = line.strip();
+        String text = source;
         int first = timeline.size();
         currentOp = timeline.nextOpIndex();
         currentActor = Actor.MAIN;
@@ -141,13 +131,17 @@ public final class Session implements AutoCloseable {
         try {
             st = ScenarioParser.parseLine(text);
         } catch (ScenarioException e) {
-            int op = timeline.addOp(text, comments, List.of("error EINVAL"), null, Actor.MAIN, first, true);
-            return new Result(text, List.of("error EINVAL"), e.getMessage(), op);
+            pendingTypes.clear();
+            int op = timeline.addOp(source, comments, List.of("error EINVAL"), null, Actor.MAIN, first, true);
+            return new Result(source, List.of("error EINVAL"), e.getMessage(), op);
         }
         if (st == null) {
-            return new Result(text, List.of(), null);
+            return new Result(source, List.of(), null);
         }
-        currentMap = mapOf(st);
+        String stMap = mapOf(st);
+        if (st instanceof Statement.Create c && c.hasBtf()) {
+            declareBtfTypes(c);
+        }
         List<String> out = new ArrayList<>();
         String error = null;
         opEvents = 0;
@@ -162,6 +156,7 @@ public final class Session implements AutoCloseable {
             out.add("error EINVAL");
             error = "internal error: " + e;
         }
+        pendingTypes.clear();
         for (String c : comments) {
             recorded.add(c);
         }
@@ -171,10 +166,10 @@ public final class Session implements AutoCloseable {
             timeline.rebase(bulk);
             bulk = null;
             overflowedReported = true;
-            return new Result(text, out, null);
+            return new Result(source, out, null);
         }
-        int op = timeline.addOp(text, comments, out, currentMap, Actor.MAIN, first, error != null);
-        return new Result(text, out, error, op);
+        int op = timeline.addOp(source, comments, out, stMap, Actor.MAIN, first, error != null);
+        return new Result(source, out, error, op);
     }
 
     /** Runs a whole scenario text: every statement with the comment lines written above it. */
@@ -212,7 +207,6 @@ public final class Session implements AutoCloseable {
         }
         BpfMap m = backend.engineMap(h);
         bulk = timeline.foldTo(timeline.size());
-        currentMap = map;
         try {
             byte[] value = new byte[m.userValueSize()];
             for (int i = 0; i < n; i++) {
@@ -242,7 +236,6 @@ public final class Session implements AutoCloseable {
         readerMap = map;
         int first = timeline.size();
         currentOp = timeline.nextOpIndex();
-        currentMap = map;
         currentActor = Actor.READER;
         // beginLookup reports no event of its own: record what the walker computed so the view can show it
         BpfMap engineMap = backend.engineMap(h);
@@ -260,7 +253,6 @@ public final class Session implements AutoCloseable {
         }
         int first = timeline.size();
         currentOp = timeline.nextOpIndex();
-        currentMap = readerMap;
         currentActor = Actor.READER;
         ChainWalker.Step s;
         try {
@@ -310,10 +302,103 @@ public final class Session implements AutoCloseable {
     /** Statement keywords for completion. */
     public static final List<String> KEYWORDS = List.of("cpus", "cpu", "create", "update", "lookup", "delete",
             "lookup_and_delete", "next_key", "prog_lookup", "prog_update", "prog_delete", "lookup_batch",
-            "lookup_and_delete_batch", "update_batch", "delete_batch", "dump", "info");
+            "lookup_and_delete_batch", "update_batch", "delete_batch", "dump", "info", "ctype", "cinclude");
 
-    /** Completions for the console: keywords first, then map names, then create options. */
+    // ------------------------------------------------------------------ C types
+
+    /**
+     * The next {@code create} of map {@code name} gets these key/value types (a map from C declarations): its
+     * keys and values are then shown and written field by field.
+     */
+    public void declareTypes(String name, MapTypes types) {
+        pendingTypes.put(name, types);
+    }
+
+    /**
+     * A map created with {@code btf_key=}/{@code btf_value=} gets those C types in the views: they are resolved in
+     * the scenario's translation unit before the create runs, so that its MapCreated event carries them. A name
+     * that does not resolve is left to the create, which reports it.
+     */
+    private void declareBtfTypes(Statement.Create c) {
+        try {
+            MapTypes declared = pendingTypes.get(c.map()); // a form's own parse, for what BTF leaves unnamed
+            io.htablab.hashtab.cfront.CType k = c.btfKey() != null ? interpreter.cType(c.btfKey())
+                    : declared == null ? null : declared.key();
+            io.htablab.hashtab.cfront.CType v = c.btfValue() != null ? interpreter.cType(c.btfValue())
+                    : declared == null ? null : declared.value();
+            declareTypes(c.map(), new MapTypes(k, v, declared != null ? declared.source() : "btf_key/btf_value",
+                    c.btfKey() != null, c.btfValue() != null));
+        } catch (ScenarioException e) {
+            // the create prints the same error
+        }
+    }
+
+    /** The C type named {@code spelling} in the scenario's translation unit, or null when it has none of that name. */
+    public io.htablab.hashtab.cfront.CType scenarioType(String spelling) {
+        try {
+            return interpreter.cType(spelling);
+        } catch (ScenarioException e) {
+            return null;
+        }
+    }
+
+    /** The C types of the map bound to {@code name} now, or null. */
+    public MapTypes typesOf(String name) {
+        MapModel m = timeline.present().map(name);
+        return m == null ? null : m.types();
+    }
+
+    /**
+     * Completion of member names inside a brace group ({@code update m {.pi} → {.pid=}), or null when the text
+     * does not end inside one.
+     */
+    private List<String> completeFields(String prefix) {
+        List<String> tokens = FieldSyntax.tokens(prefix);
+        if (tokens.size() < 3 || prefix.isEmpty() || Character.isWhitespace(prefix.charAt(prefix.length() - 1))) {
+            return null;
+        }
+        String last = tokens.get(tokens.size() - 1);
+        if (last.indexOf('{') < 0) {
+            return null;
+        }
+        MapTypes types = typesOf(String.valueOf(FieldSyntax.mapToken(tokens)));
+        if (types == null) {
+            return null;
+        }
+        String op = tokens.get(0);
+        String group = last;
+        FieldSyntax.Role role = FieldSyntax.role(op, tokens.size() - 1);
+        if (op.equals("update_batch")) {
+            int eq = last.lastIndexOf("}=");
+            role = eq >= 0 ? FieldSyntax.Role.VALUE : FieldSyntax.Role.KEY;
+            group = eq >= 0 ? last.substring(eq + 2) : last;
+        }
+        int bar = group.lastIndexOf("}|");
+        if (bar >= 0) {
+            group = group.substring(bar + 2); // the next CPU's value
+        }
+        io.htablab.hashtab.cfront.CType type = role == FieldSyntax.Role.KEY && types.keyWritable() ? types.key()
+                : role == FieldSyntax.Role.VALUE && types.valueWritable() ? types.value() : null;
+        if (type == null) {
+            return null;
+        }
+        MemberCompletion.Completion c = MemberCompletion.complete(type, group);
+        String[] words = prefix.split(" ", -1);
+        String word = words[words.length - 1];
+        String base = word.substring(0, word.length() - c.typed().length());
+        List<String> out = new ArrayList<>();
+        for (String name : c.members()) {
+            out.add(base + (c.dotted() ? "" : ".") + name + "=");
+        }
+        return out;
+    }
+
+    /** Completions for the console: keywords first, then map names, then create options; members inside {…}. */
     public List<String> complete(String prefix) {
+        List<String> fields = completeFields(prefix);
+        if (fields != null) {
+            return fields;
+        }
         String[] words = prefix.split(" ", -1);
         String last = words[words.length - 1].toLowerCase(Locale.ROOT);
         List<String> candidates = new ArrayList<>();
@@ -324,9 +409,10 @@ public final class Session implements AutoCloseable {
             candidates.addAll(mapNames());
         } else if (words[0].equals("create")) {
             candidates.addAll(List.of("type=hash", "type=lru_hash", "type=percpu_hash", "type=lru_percpu_hash",
-                    "key=", "value=", "max=", "flags=zero_seed", "flags=no_prealloc", "flags=no_common_lru"));
+                    "key=", "value=", "max=", "flags=zero_seed", "flags=no_prealloc", "flags=no_common_lru", "btf_key=",
+                    "btf_value="));
         } else {
-            candidates.addAll(List.of("u32:", "u64:", "noexist", "exist", "any", "count="));
+            candidates.addAll(List.of("u32:", "u64:", "noexist", "exist", "any", "lock", "count="));
         }
         List<String> out = new ArrayList<>();
         for (String c : candidates) {

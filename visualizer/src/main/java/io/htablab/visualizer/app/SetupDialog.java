@@ -81,7 +81,9 @@ public final class SetupDialog {
         cSource.setPrefRowCount(6);
         cSource.setPrefColumnCount(46);
         Label note = new Label("C declarations (parsed by the C front end) override type, sizes, max_entries and "
-                + "flags; struct keys and values then get a field-by-field form in the Operations tab.");
+                + "flags. The map is created with BTF as libbpf creates it (a ctype line and btf_key/btf_value), so "
+                + "its keys and values are shown field by field, entered in a form in the Operations tab or typed as "
+                + "{.pid=7, .port=80}, and special fields (spin locks, timers) behave as in the kernel.");
         note.setWrapText(true);
         note.setMaxWidth(480);
         g.add(new Label("C"), 0, r);

@@ -5,6 +5,12 @@ import io.htablab.hashtab.htab.event.FreelistEvent;
 import io.htablab.hashtab.htab.event.HtabEvent;
 import io.htablab.hashtab.htab.event.LruEvent;
 import io.htablab.hashtab.htab.event.MapEvent;
+import io.htablab.visualizer.model.fields.Field;
+import io.htablab.visualizer.model.fields.MapTypes;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /** One-line log text and a teaching explanation for every event. */
 public final class EventText {
@@ -21,11 +27,19 @@ public final class EventText {
 
     /** A compact log line, e.g. {@code NodeVisited b5 e3 hash=yes key=no}. */
     public static String brief(HtabEvent e) {
+        return brief(e, null);
+    }
+
+    /**
+     * The log line with keys and values written by field when map {@code m} (the event's map, may be null) has
+     * known C types.
+     */
+    public static String brief(HtabEvent e, MapModel map) {
         if (e instanceof MapEvent.MapCreated c) {
             return "MapCreated " + c.type().scenarioName() + " key=" + c.keySize() + " value=" + c.valueSize()
                     + " max=" + c.maxEntries() + " buckets=" + c.nBuckets() + " seed=" + Hex.u32(c.hashrnd());
         } else if (e instanceof MapEvent.OpStarted s) {
-            return "▶ " + s.op() + " on CPU " + s.cpu() + (s.key() == null ? "" : " key " + Hex.of(s.key()));
+            return "▶ " + s.op() + " on CPU " + s.cpu() + (s.key() == null ? "" : " key " + key(map, s.key()));
         } else if (e instanceof MapEvent.OpFinished f) {
             return "■ " + f.op() + " → " + f.result();
         } else if (e instanceof MapEvent.CounterChanged c) {
@@ -36,11 +50,11 @@ public final class EventText {
             return "free e" + f.elem();
         } else if (e instanceof MapEvent.ValueCopied v) {
             return "copy value into e" + v.elem() + (v.cpuSlot() >= 0 ? " slot " + v.cpuSlot() : "") + " @"
-                    + v.offset() + " = " + Hex.of(v.bytes());
+                    + v.offset() + " = " + copied(map, v);
         } else if (e instanceof MapEvent.Error err) {
             return "error " + err.errno() + ": " + err.reason();
         } else if (e instanceof BucketEvent.HashComputed h) {
-            return "jhash(" + Hex.of(h.key()) + ", seed " + Hex.u32(h.seed()) + ") = " + Hex.u32(h.hash())
+            return "jhash(" + key(map, h.key()) + ", seed " + Hex.u32(h.seed()) + ") = " + Hex.u32(h.hash())
                     + " → bucket " + h.bucket();
         } else if (e instanceof BucketEvent.BucketLocked l) {
             return "lock bucket " + l.bucket() + " (CPU " + l.cpu() + ")";
@@ -52,7 +66,7 @@ public final class EventText {
         } else if (e instanceof BucketEvent.NullsReached n) {
             return "nulls marker " + n.marker() + (n.restart() ? " ≠ bucket " + n.bucket() + ": RESTART" : " (end)");
         } else if (e instanceof BucketEvent.ElemLinked l) {
-            return "link e" + l.elem() + " at head of bucket " + l.bucket() + " (key " + Hex.of(l.key()) + ")";
+            return "link e" + l.elem() + " at head of bucket " + l.bucket() + " (key " + key(map, l.key()) + ")";
         } else if (e instanceof BucketEvent.ElemUnlinked u) {
             return "unlink e" + u.elem() + " from bucket " + u.bucket();
         } else if (e instanceof FreelistEvent.Pop p) {
@@ -102,12 +116,69 @@ public final class EventText {
             return "CPU " + s.byCpu() + " steals n" + s.node() + " from CPU " + s.victimCpu();
         } else if (e instanceof LruEvent.NextStealMoved n) {
             return "CPU " + n.cpu() + " next_steal → " + n.to();
+        } else if (e instanceof io.htablab.hashtab.htab.event.FieldEvent.SpinLockAcquired l) {
+            return "CPU " + l.cpu() + " takes e" + l.elem() + "'s bpf_spin_lock @" + l.offset();
+        } else if (e instanceof io.htablab.hashtab.htab.event.FieldEvent.SpinLockReleased l) {
+            return "CPU " + l.cpu() + " releases e" + l.elem() + "'s bpf_spin_lock @" + l.offset();
         }
         return e.getClass().getSimpleName();
     }
 
+    private static String key(MapModel m, byte[] k) {
+        return m == null ? Hex.of(k) : m.keyText(k);
+    }
+
+    /**
+     * The bytes of a value copy, by field when the value type is known: each CPU slot it covers; a slot covered in
+     * part shows the members lying wholly inside the copied range.
+     */
+    static String copied(MapModel m, MapEvent.ValueCopied v) {
+        MapTypes t = m == null ? null : m.types();
+        if (t == null || !t.hasValue() || m.geometry() == null) {
+            return Hex.of(v.bytes());
+        }
+        int size = m.geometry().valueSize();
+        int stride = (int) MapModel.roundUp8(size);
+        int slots = m.isPercpu() ? m.possibleCpus() : 1;
+        int from = v.offset();
+        int to = v.offset() + v.bytes().length;
+        List<String> parts = new ArrayList<>();
+        for (int s = 0; s < slots; s++) {
+            int start = s * stride;
+            int lo = Math.max(from, start);
+            int hi = Math.min(to, start + size);
+            if (lo >= hi) {
+                continue;
+            }
+            byte[] slot = new byte[size];
+            System.arraycopy(v.bytes(), lo - from, slot, lo - start, hi - lo);
+            Field root = t.decodeValue(slot);
+            String text;
+            if (lo == start && hi == start + size) {
+                text = root.text();
+            } else {
+                List<String> covered = new ArrayList<>();
+                for (MapTypes.Line l : MapTypes.lines(root)) {
+                    Field f = l.field();
+                    if (!f.isPadding() && f.offset() >= lo - start && f.offset() + f.size() <= hi - start) {
+                        covered.add(l.label() + "=" + l.text());
+                    }
+                }
+                text = covered.isEmpty() ? Hex.of(Arrays.copyOfRange(slot, lo - start, hi - start))
+                        : "{" + String.join(", ", covered) + "}";
+            }
+            parts.add(slots > 1 ? "CPU " + s + " " + text : text);
+        }
+        return parts.isEmpty() ? Hex.of(v.bytes()) : String.join(" | ", parts);
+    }
+
     /** Why this step happens, in a sentence for the guided-mode caption. */
     public static String explain(HtabEvent e) {
+        return explain(e, null);
+    }
+
+    /** {@link #explain(HtabEvent)} with keys and values by field when {@code m} has known C types. */
+    public static String explain(HtabEvent e, MapModel map) {
         if (e instanceof MapEvent.MapCreated c) {
             return "The map is created with " + c.nBuckets() + " buckets (max_entries rounded up to a power of two)"
                     + (c.prealloc() ? " and " + c.numEntries() + " preallocated elements." : "; elements are "
@@ -165,7 +236,10 @@ public final class EventText {
         } else if (e instanceof LruEvent.NodeStolen s) {
             return "Nothing left globally: CPU " + s.byCpu() + " steals a node from CPU " + s.victimCpu()
                     + "'s local lists.";
+        } else if (e instanceof io.htablab.hashtab.htab.event.FieldEvent.SpinLockAcquired l) {
+            return "BPF_F_LOCK: the value is copied while holding the element's own bpf_spin_lock (not the bucket "
+                    + "lock), so a program using the same lock never sees half a value.";
         }
-        return brief(e);
+        return brief(e, map);
     }
 }

@@ -7,6 +7,7 @@ import io.htablab.hashtab.htab.event.FreelistEvent;
 import io.htablab.hashtab.htab.event.HtabEvent;
 import io.htablab.hashtab.htab.event.LruEvent;
 import io.htablab.hashtab.htab.event.MapEvent;
+import io.htablab.visualizer.model.fields.MapTypes;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,6 +47,12 @@ public final class MapModel {
 
     /** Locked buckets and the CPU holding each. */
     private Map<Integer, Integer> locks = new LinkedHashMap<>();
+    /** Failed acquisitions still relevant (their operation runs), by bucket. */
+    private Map<Integer, CpuState.LockFailure> lockFailures = new LinkedHashMap<>();
+    /** The key/value C types, when the session knows them (null otherwise). */
+    private MapTypes types;
+    /** Operations interrupted by a nested one on this map (a program run inside a held lock), outermost first. */
+    private List<OpContext> outerOps = List.of();
 
     private LruModel lru;
 
@@ -75,6 +82,9 @@ public final class MapModel {
         m.freeNext = freeNext.clone();
         m.extra = extra.clone();
         m.locks = new LinkedHashMap<>(locks);
+        m.lockFailures = new LinkedHashMap<>(lockFailures);
+        m.types = types;
+        m.outerOps = outerOps;
         m.lru = lru == null ? null : lru.copy();
         m.op = op;
         m.structureVersion = structureVersion;
@@ -114,10 +124,19 @@ public final class MapModel {
         if (e instanceof MapEvent.MapCreated c) {
             create(c);
         } else if (e instanceof MapEvent.OpStarted s) {
+            if (op.running()) {
+                // a nested operation (a program fired inside this one): the outer one resumes after it
+                List<OpContext> outer = new ArrayList<>(outerOps);
+                outer.add(op);
+                outerOps = List.copyOf(outer);
+            }
             op = OpContext.started(s.op(), s.cpu(), s.key());
-            locks.clear();
         } else if (e instanceof MapEvent.OpFinished f) {
             op = op.finished(f.result());
+            if (!outerOps.isEmpty()) {
+                op = outerOps.get(outerOps.size() - 1);
+                outerOps = List.copyOf(outerOps.subList(0, outerOps.size() - 1));
+            }
         } else if (e instanceof MapEvent.CounterChanged c) {
             count = c.count();
         } else if (e instanceof MapEvent.ElemAllocated a) {
@@ -171,6 +190,8 @@ public final class MapModel {
                     .ordinal());
         }
         locks = new LinkedHashMap<>();
+        lockFailures = new LinkedHashMap<>();
+        outerOps = List.of();
         lru = null;
         op = OpContext.IDLE;
         reader = ReaderState.NONE;
@@ -184,7 +205,8 @@ public final class MapModel {
                 op = op.withHash(h.key(), h.seed(), h.hash(), h.bucket());
             }
         } else if (e instanceof BucketEvent.BucketLocked l) {
-            locks.put(l.bucket(), l.cpu());
+            // an eviction's lock reports no CPU (-1): it runs inside this map's operation, on its CPU
+            locks.put(l.bucket(), l.cpu() >= 0 ? l.cpu() : Math.max(0, op.cpu()));
         } else if (e instanceof BucketEvent.BucketUnlocked u) {
             locks.remove(u.bucket());
         } else if (e instanceof BucketEvent.NodeVisited v) {
@@ -311,7 +333,44 @@ public final class MapModel {
         }
     }
 
+    void setTypes(MapTypes t) {
+        types = t == null || geometry == null ? null : t.fitting(geometry.keySize(), geometry.valueSize());
+    }
+
+    void lockFailed(CpuState.LockFailure f) {
+        lockFailures.put(f.bucket(), f);
+    }
+
+    void clearLockFailure(int cpu) {
+        lockFailures.values().removeIf(f -> f.cpu() == cpu);
+    }
+
     // ------------------------------------------------------------------ read-only accessors
+
+    /** The map's scenario name ("" when it has none or does not exist yet). */
+    public String name() {
+        return geometry == null ? "" : geometry.name();
+    }
+
+    /** The id the engine gave the map, or -1 before MapCreated. */
+    public int id() {
+        return geometry == null ? -1 : geometry.mapId();
+    }
+
+    /** The key/value C types when known (maps from C declarations or with btf_key/btf_value), else null. */
+    public MapTypes types() {
+        return types;
+    }
+
+    /** The key as C would write it when its type is known ({@code {.pid=7, .port=80}}), else hex. */
+    public String keyText(byte[] key) {
+        return types == null || !types.hasKey() ? Hex.of(key) : types.keyText(key);
+    }
+
+    /** Failed bucket-lock acquisitions of running operations, by bucket. */
+    public Map<Integer, CpuState.LockFailure> lockFailures() {
+        return java.util.Collections.unmodifiableMap(lockFailures);
+    }
 
     public boolean exists() {
         return geometry != null;
@@ -506,7 +565,8 @@ public final class MapModel {
                     .append('\n');
         }
         sb.append(Arrays.toString(freeHead)).append(Arrays.toString(freeSize)).append(Arrays.toString(extra))
-                .append(locks).append('\n');
+                .append(locks).append(lockFailures).append(outerOps.size()).append('\n');
+        sb.append(types == null ? "untyped" : types.key() + " / " + types.value()).append('\n');
         if (lru != null) {
             sb.append(lru.fingerprint());
         }

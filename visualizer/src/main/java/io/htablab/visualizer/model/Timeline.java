@@ -82,7 +82,7 @@ public final class Timeline {
 
     private int snapshotInterval() {
         int weight = 0;
-        for (MapModel m : head.maps().values()) {
+        for (MapModel m : head.allMaps()) {
             weight += m.elemSlots() + m.nBuckets();
         }
         return Math.max(MIN_SNAPSHOT_INTERVAL, weight / 4);

@@ -118,37 +118,218 @@ public final class BucketsView extends CanvasView {
         getChildren().add(ring);
     }
 
+    /** Whether every listed map is drawn, one section under the other (false: the focused map only). */
+    private boolean stacked = true;
+
+    /** Where each map's section starts in the last drawing (content coordinates), by map id. */
+    private final java.util.Map<Integer, Double> sectionTop = new java.util.HashMap<>();
+
+    public void setStacked(boolean on) {
+        if (stacked != on) {
+            stacked = on;
+            redraw();
+        }
+    }
+
+    public boolean isStacked() {
+        return stacked;
+    }
+
+    @Override
+    protected boolean drawsWorld() {
+        return true;
+    }
+
     @Override
     protected void draw(GraphicsContext g, MapModel m) {
-        if (m.nBuckets() <= DENSE_THRESHOLD && ringShown) {
-            showRing(false);
-        }
-        if (m.nBuckets() > DENSE_THRESHOLD) {
-            drawDense(g, m);
+        // unused: the bucket view draws the world (drawsWorld)
+    }
+
+    @Override
+    protected void drawWorld(GraphicsContext g) {
+        MapModel focus = map();
+        if (focus != null && focus.exists() && focus.nBuckets() > DENSE_THRESHOLD) {
+            drawDense(g, focus); // a large map is shown alone, as an occupancy grid
             return;
         }
-        OpContext op = m.op();
-        ReaderState reader = m.reader();
-        HtabEvent last = op.last();
-        var geo = m.geometry();
-        text(g, "Bucket array · " + m.nBuckets() + " buckets · hash & " + (m.nBuckets() - 1) + " · seed "
-                + Hex.u32(geo.hashrnd()) + " · " + m.count() + " of " + geo.maxEntries() + " entries", 12, 18,
-                palette.text(), 14, true);
-        double maxX = 600;
-        int opBucket = op.hash() == null ? -1 : op.hash().bucket();
-        if (opBucket >= 0 && followed != stamp) {
-            // keep the operation's bucket in view
-            followed = stamp;
-            double by = (TOP + opBucket * ROW) * zoom;
-            double h = getHeight();
-            if (h > 0 && (by < panY || by + ROW * zoom > panY + h)) {
-                double maxPan = Math.max(0, (TOP + m.nBuckets() * ROW) * zoom - h + 20);
-                panY = Math.max(0, Math.min(maxPan, by - h / 3));
-                redrawAgain = true;
+        if (ringShown) {
+            showRing(false);
+        }
+        java.util.List<Integer> ids = new java.util.ArrayList<>();
+        for (int id : stacked ? world.mapIds() : focus == null ? java.util.List.<Integer>of()
+                : java.util.List.of(mapId)) {
+            MapModel m = world.map(id);
+            if (m != null && m.exists()) {
+                ids.add(id);
             }
         }
+        if (ids.isEmpty()) {
+            drawEmpty(g);
+            return;
+        }
+        // The focused map is drawn in full; the others as a strip of bucket cells (chain length, lock holder), so
+        // that every map stays in sight. First the section offsets, so that the view can follow before drawing.
+        int expanded = ids.contains(mapId) ? mapId : ids.get(0);
+        sectionTop.clear();
+        double y = 0;
+        for (int id : ids) {
+            sectionTop.put(id, y);
+            y += sectionHeight(world.map(id), id != expanded);
+        }
+        follow(focus, ids, expanded);
+        double maxX = 600;
+        boolean several = ids.size() > 1;
+        for (int id : ids) {
+            MapModel m = world.map(id);
+            double top = sectionTop.get(id);
+            if (m.nBuckets() > DENSE_THRESHOLD) {
+                drawDenseSummary(g, m, id, top);
+            } else if (id != expanded) {
+                drawCompact(g, m, id, top);
+            } else {
+                maxX = Math.max(maxX, drawMap(g, m, id, top, several));
+            }
+        }
+        contentWidth = maxX;
+        contentHeight = y;
+    }
+
+    private static final double SECTION_GAP = 18;
+    static final double CELL_W = 40;
+    static final double CELL_H = 30;
+
+    /** Bucket cells per row of a compact section (as many as the view shows, at least 16). */
+    private int cellsPerRow() {
+        double w = getWidth() <= 0 ? 800 : getWidth() / zoom;
+        return Math.max(16, (int) ((w - 24) / (CELL_W + 4)));
+    }
+
+    private double sectionHeight(MapModel m, boolean compact) {
+        if (m.nBuckets() > DENSE_THRESHOLD) {
+            return 44 + SECTION_GAP;
+        }
+        if (compact) {
+            int rows = (m.nBuckets() + cellsPerRow() - 1) / cellsPerRow();
+            return 30 + rows * (CELL_H + 4) + SECTION_GAP;
+        }
+        return TOP + m.nBuckets() * ROW + SECTION_GAP;
+    }
+
+    private void sectionTitle(GraphicsContext g, MapModel m, int id, double y0, boolean several, boolean compact) {
+        var geo = m.geometry();
+        boolean active = several && id == world.activeMapId();
+        if (several) {
+            g.setFill(active ? palette.highlight().deriveColor(0, 1, 1, 0.45) : palette.panel());
+            g.fillRoundRect(4, y0 + 2, 4000, 24, 8, 8);
+        }
+        double x = 12;
+        if (active) {
+            g.setFill(palette.highlight().darker());
+            g.fillRoundRect(6, y0 + 5, 62, 18, 8, 8);
+            text(g, "▶ acting", 12, y0 + 14, palette.background(), 11, true);
+            x = 76;
+        }
+        String title = (several ? world.displayName(id) : "Bucket array of " + world.displayName(id)) + " · "
+                + geo.type().scenarioName() + " (map id " + id + ") · " + m.nBuckets() + " buckets, hash & "
+                + (m.nBuckets() - 1) + " · seed " + Hex.u32(geo.hashrnd()) + " · " + m.count() + " of "
+                + geo.maxEntries() + " entries" + (m.types() != null ? " · typed" : "")
+                + (compact ? "   (each cell a bucket: its chain length)" : "");
+        text(g, title, x, y0 + 15, palette.text(), compact ? 13 : 14, true);
+        hit(4, y0 + 2, 900, 24, "Map " + world.displayName(id) + " (id " + id + "): " + geo.type().scenarioName()
+                + ", key " + geo.keySize() + " bytes, value " + geo.valueSize() + " bytes, max_entries "
+                + geo.maxEntries() + (m.types() != null ? "\nkey type " + spelling(m.types().key()) + ", value type "
+                + spelling(m.types().value()) + " (" + m.types().source() + ")" : "")
+                + (several ? "\nEvery map of the session is drawn here: the one the current event belongs to in full, "
+                + "the others as a row of buckets (locks stay visible). Choose a map in the selector to see only "
+                + "it." : ""));
+    }
+
+    /** A map that is not acting now: one cell per bucket with its chain length, lock holder and failed locks. */
+    private void drawCompact(GraphicsContext g, MapModel m, int id, double y0) {
+        sectionTitle(g, m, id, y0, true, true);
+        OpContext op = m.op();
+        int opBucket = op.running() && op.hash() != null ? op.hash().bucket() : -1;
+        int perRow = cellsPerRow();
         for (int b = 0; b < m.nBuckets(); b++) {
-            double y = TOP + b * ROW;
+            double x = 12 + (b % perRow) * (CELL_W + 4);
+            double y = y0 + 30 + (b / perRow) * (CELL_H + 4);
+            int len = m.chainLength(b);
+            Integer lockCpu = m.locks().get(b);
+            var failure = m.lockFailures().get(b);
+            Color fill = b == opBucket ? palette.highlight().deriveColor(0, 1, 1, 0.6)
+                    : len == 0 ? palette.panel() : palette.walk().deriveColor(0, 1, 1, Math.min(0.65, 0.18 + 0.16 * len));
+            Color edge = lockCpu != null ? palette.cpuColor(lockCpu) : failure != null ? palette.restart()
+                    : palette.line();
+            box(g, x, y, CELL_W, CELL_H, fill, edge, lockCpu != null || failure != null ? 3 : 1);
+            text(g, "b" + b, x + 4, y + 9, palette.muted(), 9, false);
+            text(g, Integer.toString(len), x + (lockCpu != null ? 8 : 14), y + 21, palette.text(), 12, true);
+            if (lockCpu != null) {
+                padlock(g, x + CELL_W - 15, y + 12, palette.cpuColor(lockCpu));
+            }
+            StringBuilder tip = new StringBuilder("Bucket " + b + " of " + world.displayName(id) + ": " + len
+                    + (len == 1 ? " element" : " elements"));
+            int[] chain = m.chain(b);
+            for (int i = 0; i < chain.length && i < 6; i++) {
+                tip.append(i == 0 ? " (keys " : ", ").append(BucketsView.fit(m.keyText(m.elemKey(chain[i])), 40));
+            }
+            if (chain.length > 0) {
+                tip.append(chain.length > 6 ? ", …)" : ")");
+            }
+            if (lockCpu != null) {
+                tip.append("\nBucket ").append(b).append(" of ").append(world.displayName(id))
+                        .append(" is locked by CPU ").append(lockCpu).append('.');
+            }
+            if (failure != null) {
+                tip.append('\n').append(failureText(failure, b));
+                g.setFill(palette.restart());
+                g.fillOval(x + CELL_W - 9, y - 3, 10, 10);
+            }
+            hit(x, y, CELL_W, CELL_H, tip.toString());
+        }
+    }
+
+    /** Keeps the focused map's operation bucket in view, once per step. */
+    private void follow(MapModel focus, java.util.List<Integer> ids, int expanded) {
+        if (focus == null || !ids.contains(mapId) || mapId != expanded || followed == stamp) {
+            return;
+        }
+        OpContext op = focus.op();
+        int opBucket = op.hash() == null ? -1 : op.hash().bucket();
+        followed = stamp;
+        double h = getHeight();
+        double top = sectionTop.get(mapId);
+        double total = 0;
+        for (double t : sectionTop.values()) {
+            total = Math.max(total, t);
+        }
+        int lastId = ids.get(ids.size() - 1);
+        total += sectionHeight(world.map(lastId), lastId != expanded);
+        double want = opBucket >= 0 ? top + TOP + opBucket * ROW : top;
+        double by = want * zoom;
+        double span = (opBucket >= 0 ? ROW : TOP + ROW) * zoom;
+        if (h > 0 && (by < panY || by + span > panY + h)) {
+            double maxPan = Math.max(0, total * zoom - h + 20);
+            panY = Math.max(0, Math.min(maxPan, opBucket >= 0 ? by - h / 3 : by - 8));
+            redrawAgain = true;
+        }
+    }
+
+    /** Whether map {@code m}'s section shows its operation's highlights: the map acting now, or mid-operation. */
+    private boolean showsOp(MapModel m, int id) {
+        return id == world.activeMapId() || m.op().running() || !stacked;
+    }
+
+    /** One map's bucket array at {@code y0}; returns the right edge drawn. */
+    private double drawMap(GraphicsContext g, MapModel m, int id, double y0, boolean several) {
+        boolean live = showsOp(m, id);
+        OpContext op = live ? m.op() : OpContext.IDLE;
+        ReaderState reader = m.reader();
+        HtabEvent last = op.last();
+        sectionTitle(g, m, id, y0, several, false);
+        double maxX = 600;
+        int opBucket = op.hash() == null ? -1 : op.hash().bucket();
+        for (int b = 0; b < m.nBuckets(); b++) {
+            double y = y0 + TOP + b * ROW;
             boolean target = b == opBucket && op.op() != null;
             if (target) {
                 g.setFill(palette.highlight().deriveColor(0, 1, 1, 0.28 * pulse()));
@@ -158,26 +339,15 @@ public final class BucketsView extends CanvasView {
                 g.setFill(palette.reader().deriveColor(0, 1, 1, 0.14));
                 g.fillRoundRect(4, y - 6, 4000, ROW - 2, 12, 12);
             }
-            Integer lockCpu = m.locks().get(b);
-            Color edge = lockCpu != null ? palette.lock() : palette.line();
-            box(g, 12, y, 70, NODE_H, palette.panel(), edge, lockCpu != null ? 3 : 1.2);
-            text(g, "b" + b, 22, y + 16, palette.text(), 15, true);
-            text(g, lockCpu != null ? "locked" : "head", 22, y + 34, lockCpu != null ? palette.lock()
-                    : palette.muted(), 11, false);
-            if (lockCpu != null) {
-                padlock(g, 62, y + 6, palette.lock());
-                hit(12, y, 70, NODE_H, "Bucket " + b + " is locked by CPU " + lockCpu
-                        + " (writers lock the bucket; lookups do not).");
-            } else {
-                hit(12, y, 70, NODE_H, "Bucket " + b + ": the head pointer of its chain.");
-            }
+            drawBucketHead(g, m, id, b, y);
             int[] chain = m.chain(b);
             double x = CHAIN_X;
             double prevX = 82;
             for (int i = 0; i < chain.length; i++) {
                 int e = chain[i];
-                double[] p = place(e, x, y);
-                g.setGlobalAlpha(appear(e));
+                long key = elemId(id, e);
+                double[] p = place(key, x, y);
+                g.setGlobalAlpha(appear(key));
                 drawElem(g, m, op, e, p[0], p[1], b);
                 g.setGlobalAlpha(1);
                 arrow(g, prevX + 2, y + NODE_H / 2, p[0] - 2, p[1] + NODE_H / 2, palette.line(), 1.4);
@@ -185,15 +355,68 @@ public final class BucketsView extends CanvasView {
                 x += NODE_W + GAP;
             }
             int marker = m.chainEndMarker(b);
-            double[] p = place(-1_000_000L - b, x, y);
+            double[] p = place(elemId(id, -1_000_000 - b), x, y);
             arrow(g, prevX + 2, y + NODE_H / 2, p[0] - 2, y + NODE_H / 2, palette.line(), 1.4);
             drawNulls(g, op, reader, b, marker, p[0], y);
             maxX = Math.max(maxX, x + 80);
         }
-        drawReader(g, m, reader);
-        drawUnlinkGhost(g, m, op, last);
-        contentWidth = maxX;
-        contentHeight = TOP + m.nBuckets() * ROW;
+        drawReader(g, m, reader, y0);
+        drawUnlinkGhost(g, m, op, last, y0);
+        return maxX;
+    }
+
+    private static String spelling(io.htablab.hashtab.cfront.CType t) {
+        return t == null ? "(bytes)" : t.spelling();
+    }
+
+    /**
+     * The bucket's head box. A locked bucket shows the CPU holding its lock in that CPU's colour (the CPU lane
+     * lists what each CPU holds); a failed acquisition of a running operation is marked in red beside it.
+     */
+    private void drawBucketHead(GraphicsContext g, MapModel m, int id, int b, double y) {
+        Integer lockCpu = m.locks().get(b);
+        var failure = m.lockFailures().get(b);
+        Color edge = lockCpu != null ? palette.cpuColor(lockCpu) : palette.line();
+        box(g, 12, y, 70, NODE_H, palette.panel(), edge, lockCpu != null ? 3 : 1.2);
+        text(g, "b" + b, 22, y + 16, palette.text(), 15, true);
+        if (lockCpu != null) {
+            padlock(g, 62, y + 5, palette.cpuColor(lockCpu));
+            g.setFill(palette.cpuColor(lockCpu));
+            g.fillRoundRect(16, y + 26, 60, 15, 6, 6);
+            text(g, "CPU " + lockCpu, 21, y + 34, palette.background(), 11, true);
+            hit(12, y, 70, NODE_H, "Bucket " + b + " of " + world.displayName(id) + " is locked by CPU " + lockCpu
+                    + " (writers lock the bucket; lookups do not). The CPU lane above shows every lock a CPU holds.");
+        } else {
+            text(g, "head", 22, y + 34, palette.muted(), 11, false);
+            hit(12, y, 70, NODE_H, "Bucket " + b + ": the head pointer of its chain (unlocked).");
+        }
+        if (failure != null) {
+            double fx = 12;
+            double fy = y - 5;
+            g.setFill(palette.restart());
+            g.fillRoundRect(fx + 40, fy - 6, 78, 14, 6, 6);
+            text(g, "✗ CPU " + failure.cpu() + " " + failure.errno(), fx + 44, fy + 1, palette.background(), 10, true);
+            hit(fx + 40, fy - 6, 78, 14, failureText(failure, b));
+        }
+    }
+
+    private static String failureText(io.htablab.visualizer.model.CpuState.LockFailure failure, int b) {
+        return "CPU " + failure.cpu() + " failed to take bucket " + b + "'s lock: " + failure.errno()
+                + (failure.holderCpu() >= 0 ? " (held by CPU " + failure.holderCpu()
+                + (failure.holderCpu() == failure.cpu() ? ": the same CPU, re-entry" : "") + ")" : "")
+                + ". The operation returns the error and changes nothing."
+                + (failure.reason() == null ? "" : "\n" + failure.reason());
+    }
+
+    /** A large map that is not the focused one: one line (its grid shows when it is chosen or acting). */
+    private void drawDenseSummary(GraphicsContext g, MapModel m, int id, double y0) {
+        g.setFill(palette.panel());
+        g.fillRoundRect(4, y0 + 2, 4000, 40, 8, 8);
+        text(g, world.displayName(id) + " (" + m.type().scenarioName() + ", map id " + id + ") · " + m.nBuckets()
+                + " buckets · " + m.count() + " of " + m.geometry().maxEntries() + " entries", 12, y0 + 14,
+                palette.text(), 13, true);
+        text(g, "too large to draw here: it shows as an occupancy grid when it acts or is chosen in the map "
+                + "selector", 12, y0 + 32, palette.muted(), 11, false);
     }
 
     private void drawElem(GraphicsContext g, MapModel m, OpContext op, int e, double x, double y, int bucket) {
@@ -228,10 +451,16 @@ public final class BucketsView extends CanvasView {
         g.setFont(mono(11, false));
         g.setFill(palette.muted());
         g.fillText(Hex.u32(m.elemHash(e)).substring(2), x + NODE_W - 62, y + 13);
-        text(g, "key " + Hex.brief(m.elemKey(e)), x + 8, y + 29, palette.text(), 12, false);
+        var types = m.types();
+        String keyText = types != null && types.hasKey() ? fit(types.keyText(m.elemKey(e)), 15)
+                : Hex.brief(m.elemKey(e));
+        text(g, "key " + keyText, x + 8, y + 29, palette.text(), 12, false);
         String v;
         if (m.isPercpu()) {
             v = "val ×" + m.possibleCpus() + " CPUs";
+        } else if (types != null && types.hasValue()) {
+            v = "val " + fit(io.htablab.visualizer.model.fields.MapTypes.compact(types.decodeValue(
+                    m.elemValueSlot(e, 0))), 16);
         } else {
             v = "val " + Hex.brief(m.elemValueSlot(e, 0));
         }
@@ -241,10 +470,14 @@ public final class BucketsView extends CanvasView {
         } else if (matched) {
             text(g, "found", x + 4, y - 7, palette.match(), 10, true);
         }
-        hit(x, y, NODE_W, NODE_H, "Element e" + e + " (identity = its slot in the element store)\nkey "
-                + Hex.of(m.elemKey(e)) + "\nstored hash " + Hex.u32(m.elemHash(e)) + " → bucket "
-                + (m.elemHash(e) & (m.nBuckets() - 1)) + "\nvalue " + Hex.of(m.elemValue(e)) + "\nin bucket "
-                + bucket);
+        hit(x, y, NODE_W, NODE_H, "Element e" + e + " (identity = its slot in the element store)\n"
+                + ElemText.key(m, e) + "\nstored hash " + Hex.u32(m.elemHash(e)) + " → bucket "
+                + (m.elemHash(e) & (m.nBuckets() - 1)) + "\n" + ElemText.value(m, e) + "\nin bucket " + bucket);
+    }
+
+    /** {@code s} cut to {@code n} characters with an ellipsis. */
+    static String fit(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
     }
 
     private void drawNulls(GraphicsContext g, OpContext op, ReaderState reader, int b, int marker, double x,
@@ -280,7 +513,7 @@ public final class BucketsView extends CanvasView {
     }
 
     /** The race reader: a purple flag on the link it will follow next. */
-    private void drawReader(GraphicsContext g, MapModel m, ReaderState r) {
+    private void drawReader(GraphicsContext g, MapModel m, ReaderState r, double y0) {
         if (!r.active() || r.next() == ReaderState.NOT_STARTED) {
             return;
         }
@@ -298,14 +531,14 @@ public final class BucketsView extends CanvasView {
                 i++;
             }
             x = CHAIN_X + i * (NODE_W + GAP);
-            y = TOP + b * ROW;
+            y = y0 + TOP + b * ROW;
         } else {
             int marker = ~link;
             if (marker < 0 || marker >= m.nBuckets()) {
                 return;
             }
             x = CHAIN_X + m.chainLength(marker) * (NODE_W + GAP);
-            y = TOP + marker * ROW;
+            y = y0 + TOP + marker * ROW;
         }
         g.setStroke(palette.reader());
         g.setLineWidth(3);
@@ -316,11 +549,11 @@ public final class BucketsView extends CanvasView {
                 y - 9, Color.WHITE, 10, true);
     }
 
-    private void drawUnlinkGhost(GraphicsContext g, MapModel m, OpContext op, HtabEvent last) {
+    private void drawUnlinkGhost(GraphicsContext g, MapModel m, OpContext op, HtabEvent last, double y0) {
         if (!(last instanceof BucketEvent.ElemUnlinked u) || progress >= 1) {
             return;
         }
-        double y = TOP + u.bucket() * ROW;
+        double y = y0 + TOP + u.bucket() * ROW;
         g.setGlobalAlpha(Math.max(0, 1 - progress));
         box(g, CHAIN_X, y - 8, NODE_W, NODE_H, palette.elem(u.elem()), palette.restart(), 3);
         text(g, "e" + u.elem() + " unlinked", CHAIN_X + 8, y + 14, palette.restart(), 12, true);

@@ -28,7 +28,8 @@ public abstract class CanvasView extends Region {
     protected final Canvas canvas = new Canvas(10, 10);
     protected Palette palette = Palette.LIGHT;
     protected WorldModel world;
-    protected String mapName;
+    /** The map this view shows (the focused one), by id; {@link WorldModel#NONE} for none. */
+    protected int mapId = WorldModel.NONE;
     protected double progress = 1;
     /** Changes whenever the shown state may have changed (for caches). */
     protected long stamp;
@@ -137,12 +138,20 @@ public abstract class CanvasView extends Region {
         panY = Math.max(0, Math.min(panY, Math.max(0, contentHeight * zoom - getHeight() + 40)));
     }
 
+    /**
+     * An element's identity in a view's motion and flight tables: element indices repeat across maps, so the map id
+     * is part of it. Negative {@code elem} values name other things of the map (a nulls marker).
+     */
+    public static long elemId(int mapId, int elem) {
+        return ((long) mapId << 32) | (elem & 0xffffffffL);
+    }
+
     /** New state; {@code newStep} starts a motion from where things were drawn last. */
-    public void show(WorldModel w, String map, boolean newStep, double t) {
+    public void show(WorldModel w, int focusedMap, boolean newStep, double t) {
         progress = t;
         stamp++;
         world = w;
-        mapName = map;
+        mapId = focusedMap;
         if (newStep) {
             from = drawn;
             drawn = new HashMap<>();
@@ -169,7 +178,18 @@ public abstract class CanvasView extends Region {
     }
 
     protected MapModel map() {
-        return world == null || mapName == null ? null : world.map(mapName);
+        return world == null || mapId == WorldModel.NONE ? null : world.map(mapId);
+    }
+
+    /**
+     * Views that draw the whole world (several maps, the CPUs) answer true and implement {@link #drawWorld};
+     * the others draw the focused map only.
+     */
+    protected boolean drawsWorld() {
+        return false;
+    }
+
+    protected void drawWorld(GraphicsContext g) {
     }
 
     @Override
@@ -243,7 +263,9 @@ public abstract class CanvasView extends Region {
         g.scale(zoom, zoom);
         g.setTextBaseline(VPos.CENTER);
         MapModel m = map();
-        if (m == null || !m.exists()) {
+        if (drawsWorld() && world != null) {
+            drawWorld(g);
+        } else if (m == null || !m.exists()) {
             drawEmpty(g);
         } else {
             draw(g, m);
@@ -254,6 +276,11 @@ public abstract class CanvasView extends Region {
             redrawAgain = false;
             redraw();
         }
+    }
+
+    /** "map h · " when the session has several maps (so a one-map view says which one it shows), else "". */
+    protected String mapPrefix(MapModel m) {
+        return world != null && world.mapIds().size() > 1 ? "map " + world.displayName(m.id()) + " · " : "";
     }
 
     protected void drawEmpty(GraphicsContext g) {
@@ -337,6 +364,15 @@ public abstract class CanvasView extends Region {
 
     protected void hit(double x, double y, double w, double h, String text) {
         hits.add(new Hit(x, y, w, h, text));
+    }
+
+    /** Every tooltip text drawn now, in drawing order (tests). */
+    public List<String> describeAll() {
+        List<String> out = new ArrayList<>();
+        for (Hit h : hits) {
+            out.add(h.text);
+        }
+        return out;
     }
 
     private String hitText(double x, double y) {

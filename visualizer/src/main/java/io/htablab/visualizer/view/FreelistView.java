@@ -33,7 +33,7 @@ public final class FreelistView extends CanvasView {
         OpContext op = m.op();
         int cur = world.cpu();
         if (!m.isPrealloc()) {
-            text(g, "Not preallocated: elements are allocated on demand; " + m.count() + " live of max "
+            text(g, mapPrefix(m) + "Not preallocated: elements are allocated on demand; " + m.count() + " live of max "
                     + m.geometry().maxEntries() + ".", 12, 18, palette.text(), 13, true);
             contentWidth = 500;
             contentHeight = 40;
@@ -45,7 +45,7 @@ public final class FreelistView extends CanvasView {
             contentHeight = 40;
             return;
         }
-        text(g, "Per-CPU freelists (head first) · " + m.geometry().numEntries() + " preallocated elements", 12, 16,
+        text(g, mapPrefix(m) + "Per-CPU freelists (head first) · " + m.geometry().numEntries() + " preallocated elements", 12, 16,
                 palette.text(), 14, true);
         double y = 36;
         boolean hasExtras = m.type() == io.htablab.hashtab.htab.MapType.HASH;
@@ -64,7 +64,7 @@ public final class FreelistView extends CanvasView {
                 int ex = m.extra(c);
                 text(g, "extra", x, y - 2 + 3, palette.muted(), 10, false);
                 if (ex >= 0) {
-                    double[] p = place(ex, x, y + 6);
+                    double[] p = place(elemId(m.id(), ex), x, y + 6);
                     elem(g, m, op, ex, p[0], p[1]);
                 } else {
                     box(g, x, y + 6, W, H, palette.background(), palette.line(), 1);
@@ -75,7 +75,7 @@ public final class FreelistView extends CanvasView {
             text(g, "freelist", x, y + 1, palette.muted(), 10, false);
             double lx = x;
             for (int i = 0; i < list.length && i < MAX_SHOWN; i++) {
-                double[] p = place(list[i], lx, y + 6);
+                double[] p = place(elemId(m.id(), list[i]), lx, y + 6);
                 elem(g, m, op, list[i], p[0], p[1]);
                 if (i > 0) {
                     arrow(g, lx - 12, y + 6 + H / 2, lx - 2, y + 6 + H / 2, palette.line(), 1);
@@ -99,7 +99,7 @@ public final class FreelistView extends CanvasView {
         double x = 80;
         for (int e = 0; e < m.elemSlots() && e < 100_000; e++) {
             if (m.elemLocation(e) == ElemLocation.IN_FLIGHT) {
-                double[] p = place(e, x, y + 8);
+                double[] p = place(elemId(m.id(), e), x, y + 8);
                 elem(g, m, op, e, p[0], p[1]);
                 x += W + 14;
                 inFlight.append(" e").append(e);
@@ -114,7 +114,7 @@ public final class FreelistView extends CanvasView {
     }
 
     private void elem(GraphicsContext g, MapModel m, OpContext op, int e, double x, double y) {
-        g.setGlobalAlpha(appear(e));
+        g.setGlobalAlpha(appear(elemId(m.id(), e)));
         try {
             drawElem(g, m, op, e, x, y);
         } finally {
@@ -128,7 +128,7 @@ public final class FreelistView extends CanvasView {
                 : 1.2);
         centered(g, "e" + e, x + W / 2, y + H / 2, palette.text(), font(12, true));
         hit(x, y, W, H, "Element e" + e + " · " + m.elemLocation(e) + (m.elemKey(e) != null ? "\nlast key "
-                + Hex.of(m.elemKey(e)) : "") + "\nvalue bytes stay in the element when it is freed (reuse shows "
+                + m.keyText(m.elemKey(e)) : "") + "\nvalue bytes stay in the element when it is freed (reuse shows "
                 + "through per-CPU padding).");
     }
 }

@@ -78,7 +78,7 @@ public final class JhashView extends CanvasView {
         OpContext op = m.op();
         OpContext.HashInfo h = shownHash(m);
         if (h == null) {
-            text(g, "jhash · the next operation's key will be hashed here (seed " + Hex.u32(m.geometry().hashrnd())
+            text(g, mapPrefix(m) + "jhash · the next operation's key will be hashed here (seed " + Hex.u32(m.geometry().hashrnd())
                     + ")", 12, 18, palette.muted(), 13, false);
             contentWidth = 600;
             contentHeight = 40;
@@ -91,8 +91,10 @@ public final class JhashView extends CanvasView {
         int shown = fresh ? Math.max(1, (int) Math.ceil(progress * (steps.size() + 2))) : steps.size() + 2;
 
         double x = 12;
-        text(g, "jhash" + (tr.usesJhash2() ? "2" : "") + "(key, " + h.key().length + " bytes, seed "
-                + Hex.u32(h.seed()) + ")", x, 16, palette.text(), 14, true);
+        var types = m.types();
+        text(g, mapPrefix(m) + "jhash" + (tr.usesJhash2() ? "2" : "") + "(key, " + h.key().length + " bytes, seed "
+                + Hex.u32(h.seed()) + ")" + (types != null && types.hasKey() ? "   key " + BucketsView.fit(
+                types.keyText(h.key()), 60) : ""), x, 16, palette.text(), 14, true);
         // bytes
         double y = 32;
         text(g, "key bytes", x, y + 10, palette.muted(), 11, false);

@@ -39,7 +39,7 @@ public final class LruView extends CanvasView {
             contentHeight = 40;
             return;
         }
-        text(g, (l.isPercpu() ? "Per-CPU LRU (no_common_lru)" : "Common LRU") + " · " + l.nrElems() + " nodes · "
+        text(g, mapPrefix(m) + (l.isPercpu() ? "Per-CPU LRU (no_common_lru)" : "Common LRU") + " · " + l.nrElems() + " nodes · "
                 + (l.isPercpu() ? "shrink target " : "target_free ") + l.targetFree() + " · nr_scans "
                 + l.nrScans(), 12, 16, palette.text(), 14, true);
         if (l.lastStep() != null) {
@@ -95,7 +95,7 @@ public final class LruView extends CanvasView {
         }
         for (int i = 0; i < nodes.length && i < MAX_SHOWN; i++) {
             int n = nodes[i];
-            double[] p = place(n, x, y);
+            double[] p = place(elemId(m.id(), n), x, y);
             boolean moved = l.lastMoved() == n;
             boolean scanned = l.lastScanned() == n;
             boolean linked = m.elemLocation(n) == ElemLocation.BUCKET;
@@ -105,9 +105,10 @@ public final class LruView extends CanvasView {
             box(g, p[0], p[1], W, H, palette.elem(n), edge, moved || scanned || evicted ? 3.2 : 1.2);
             text(g, "n" + n + (l.ref(n) ? " *" : ""), p[0] + 6, p[1] + 11, l.ref(n) ? palette.restart()
                     : palette.text(), 11, true);
-            text(g, linked ? "k " + Hex.brief(m.elemKey(n)) : "—", p[0] + 6, p[1] + 26, palette.muted(), 10, false);
+            text(g, linked ? "k " + (m.types() != null && m.types().hasKey() ? BucketsView.fit(m.keyText(m.elemKey(n)), 8)
+                    : Hex.brief(m.elemKey(n))) : "—", p[0] + 6, p[1] + 26, palette.muted(), 10, false);
             hit(p[0], p[1], W, H, "node n" + n + " (element e" + n + ") · " + t + " · ref " + (l.ref(n) ? 1 : 0)
-                    + (linked ? "\nkey " + Hex.of(m.elemKey(n)) : "\nnot linked in the table")
+                    + (linked ? "\nkey " + m.keyText(m.elemKey(n)) : "\nnot linked in the table")
                     + (l.nodeCpu(n) >= 0 ? "\ncpu " + l.nodeCpu(n) : ""));
             if (n == cursor) {
                 cursorMark(g, p[0] + W / 2 - 6, y);

@@ -23,6 +23,16 @@ public record Palette(boolean dark, Color background, Color text, Color muted, C
         return dark ? Color.hsb(hue, 0.45, 0.42) : Color.hsb(hue, 0.22, 0.98);
     }
 
+    /**
+     * A colour per CPU, the same in every view (lock badges, the CPU lane): well-separated hues for the first
+     * eight CPUs, then the golden angle.
+     */
+    public Color cpuColor(int cpu) {
+        double[] hues = {190, 280, 28, 130, 340, 55, 220, 0};
+        double hue = cpu >= 0 && cpu < hues.length ? hues[cpu] : (cpu * 137.508) % 360;
+        return dark ? Color.hsb(hue, 0.55, 0.85) : Color.hsb(hue, 0.85, 0.62);
+    }
+
     public Color elemEdge(int elem) {
         double hue = (elem * 137.508) % 360;
         return dark ? Color.hsb(hue, 0.45, 0.75) : Color.hsb(hue, 0.55, 0.62);

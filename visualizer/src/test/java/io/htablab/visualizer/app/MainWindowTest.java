@@ -258,9 +258,9 @@ class MainWindowTest {
             window.createFromC("flows", c, true);
         });
         robot.clickOn("#opsTab");
-        robot.doubleClickOn("#field-pid").write("7");
-        robot.doubleClickOn("#field-port").write("80");
-        robot.doubleClickOn("#field-value").write("99");
+        robot.doubleClickOn("#key-pid").write("7");
+        robot.doubleClickOn("#key-port").write("80");
+        robot.doubleClickOn("#value").write("99");
         robot.clickOn("#op-update");
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> fx(() -> window.session().timeline()
                 .foldTo(window.session().timeline().size()).map("flows").count() == 1));

@@ -129,6 +129,8 @@ class SessionTest {
                 families.add(node.get("family").asText());
             }
             assertThat(families).contains("MapEvent", "BucketEvent", "LruEvent");
+            // every line names its map by id and by scenario name
+            assertThat(lines).allMatch(l -> l.contains("\"map\":\"l\"") && l.contains("\"mapId\":1"));
             assertThat(lines).anyMatch(l -> l.contains("\"event\":\"NodeMoved\"") && l.contains("\"to\":{"));
         }
     }
@@ -164,8 +166,163 @@ class SessionTest {
         }
     }
 
+    /**
+     * Random statements over three maps of different types (one of them re-created under its name half-way): after
+     * every statement the folded model equals the engine for every map, and seeking anywhere equals a refold.
+     */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void randomSessionsOverSeveralMapsFoldEachMapToItsEngineState(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        try (Session s = new Session(1 + rnd.nextInt(3))) {
+            s.run("create a type=hash key=4 value=8 max=" + (2 + rnd.nextInt(8)) + " flags=zero_seed");
+            s.run("create b type=lru_hash key=4 value=8 max=" + (4 + rnd.nextInt(8)) + " flags=zero_seed"
+                    + (rnd.nextBoolean() ? ",no_common_lru" : ""));
+            s.run("create c type=percpu_hash key=4 value=8 max=6 flags=zero_seed" + (rnd.nextBoolean()
+                    ? ",no_prealloc" : ""));
+            String[] names = {"a", "b", "c"};
+            for (int i = 0; i < 90; i++) {
+                String m = names[rnd.nextInt(3)];
+                String k = "u32:" + rnd.nextInt(12);
+                String st = i == 45 ? "create a type=hash key=4 value=8 max=4 flags=zero_seed" : switch (rnd.nextInt(7)) {
+                    case 0, 1, 2 -> "update " + m + " " + k + " u64:" + rnd.nextInt(100);
+                    case 3 -> "delete " + m + " " + k;
+                    case 4 -> "prog_lookup " + m + " " + k;
+                    case 5 -> "cpu " + rnd.nextInt(s.backend().possibleCpus());
+                    default -> "lookup_and_delete " + m + " " + k;
+                };
+                s.run(st);
+                assertMatchesEngine(s, "seed " + seed + " after " + st);
+            }
+            Timeline t = s.timeline();
+            assertThat(t.present().mapNames()).containsExactly("b", "c", "a");
+            for (int p = 0; p <= t.size(); p += Math.max(1, t.size() / 29)) {
+                t.seek(p);
+                assertThat(t.state().fingerprint()).as("seed %d at %d", seed, p).isEqualTo(t.refold(p).fingerprint());
+            }
+            // each event went to the map that reported it: a's first incarnation got no event after its re-creation
+            int recreated = -1;
+            for (int i = 0; i < t.size(); i++) {
+                if (t.entry(i).event() instanceof io.htablab.hashtab.htab.event.MapEvent.MapCreated c
+                        && c.name().equals("a") && recreated < 0 && i > 0 && c.mapId() != 1) {
+                    recreated = i;
+                }
+            }
+            assertThat(recreated).isPositive();
+            for (int i = recreated; i < t.size(); i++) {
+                assertThat(t.entry(i).mapId()).isNotEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void anEvictionsBucketLockBelongsToTheCpuOfTheOperation() {
+        try (Session s = new Session(2)) {
+            s.run("create l type=lru_hash key=4 value=4 max=2 flags=zero_seed,no_common_lru");
+            s.run("cpu 1");
+            for (int k = 0; k < 6; k++) {
+                s.run("update l u32:" + k + " u32:" + k);
+            }
+            Timeline t = s.timeline();
+            boolean sawEviction = false;
+            for (int i = 0; i < t.size(); i++) {
+                if (t.entry(i).event() instanceof io.htablab.hashtab.htab.event.BucketEvent.BucketLocked l) {
+                    t.seek(i + 1);
+                    WorldModel w = t.state();
+                    assertThat(w.cpuState(1).holds()).as("at %d", i)
+                            .contains(new io.htablab.visualizer.model.CpuState.LockHold(l.mapId(), l.bucket()));
+                    assertThat(w.cpuState(0).holds()).isEmpty();
+                    assertThat(w.map("l").locks()).containsEntry(l.bucket(), 1);
+                    sawEviction |= l.cpu() < 0;
+                }
+            }
+            assertThat(sawEviction).as("an LRU eviction locked a bucket").isTrue();
+            t.seek(t.size());
+            assertThat(t.state().cpuState(1).idle()).isTrue();
+        }
+    }
+
+    static final String FLOW_C = "struct flow { __u32 pid; __u16 port; char comm[6]; __u8 proto:3, dir:5; "
+            + "struct { __u8 lo, hi; } range; }; struct val { struct bpf_spin_lock lock; __u64 packets; __s16 delta[2]; };";
+
+    /** A map created with BTF types, as a scenario declares it. */
+    static Session typedSession() {
+        Session s = new Session(2);
+        assertThat(s.run("ctype " + FLOW_C).output()).containsExactly("ok");
+        assertThat(s.run("create flows type=hash max=8 flags=zero_seed btf_key=struct:flow btf_value=struct:val")
+                .output()).containsExactly("ok");
+        return s;
+    }
+
+    @Test
+    void keysAndValuesWrittenFieldByFieldReachTheEngineAsTheirBytes() {
+        try (Session s = typedSession()) {
+            assertThat(s.typesOf("flows")).isNotNull();
+            Session.Result r = s.run("update flows {.pid=7, .port=80, .comm=\"bash\", .proto=5, .dir=31, .range={.lo=1, .hi=2}} "
+                    + "{.packets=9, .delta={-1, 2}}");
+            assertThat(r.error()).isNull();
+            assertThat(r.output()).containsExactly("ok");
+            // by the layout: pid @0, port @4, comm @6..11 ("bash" NUL-padded), proto and dir in byte 12 (proto = bits
+            // 0..2, dir = 3..7: 5 | 31 << 3 = 0xfd), range @13..14, 1 byte of tail padding; the value: lock @0, 4 bytes
+            // padding, packets @8, delta @16 (-1 = ffff, 2 = 0200), 4 bytes of tail padding
+            String key = "070000005000626173680000fd010200";
+            String value = "00000000000000000900000000000000ffff020000000000";
+            assertThat(s.run("lookup flows " + key).output()).containsExactly("value " + value);
+            assertThat(s.run("lookup flows {.pid=7, .port=80, .comm=\"bash\", .proto=5, .dir=31, .range={.lo=1, .hi=2}}").output())
+                    .containsExactly("value " + value);
+            BpfMap engine = s.backend().engineMap(s.handle("flows"));
+            HtabState st = engine.state();
+            int e = -1;
+            for (int b = 0; b < st.nBuckets(); b++) {
+                if (st.chain(b).length > 0) {
+                    e = st.chain(b)[0];
+                }
+            }
+            assertThat(io.htablab.visualizer.model.Hex.of(st.elemKey(e))).isEqualTo(key);
+            // the model decodes what the engine stored
+            MapModel m = s.timeline().present().map("flows");
+            assertThat(m.keyText(m.elemKey(e))).isEqualTo("{.pid=7, .port=80, .comm=\"bash\", .proto=5, .dir=31, .range={.lo=1, .hi=2}}");
+            assertThat(m.types().valueText(m.elemValueSlot(e, 0)))
+                    .isEqualTo("{.lock=‹bpf_spin_lock›, .packets=9, .delta={-1, 2}}");
+            // the session records what was typed: its ctype and BTF create make it replay anywhere
+            assertThat(s.recorded()).contains("ctype " + FLOW_C, "update flows {.pid=7, .port=80, .comm=\"bash\", "
+                    + ".proto=5, .dir=31, .range={.lo=1, .hi=2}} {.packets=9, .delta={-1, 2}}");
+            assertThat(s.typesOf("flows").source()).isEqualTo("btf_key/btf_value");
+        }
+    }
+
+    @Test
+    void badFieldsAreRefusedWithTheMemberAndChangeNothing() {
+        try (Session s = typedSession()) {
+            Session.Result r = s.run("update flows {.pid=7, .prot=80} {.packets=1}");
+            assertThat(r.output()).containsExactly("error EINVAL");
+            assertThat(r.error()).contains("prot");
+            assertThat(s.run("update flows {.pid=1} {.lock={1}}").error()).contains("lock");
+            assertThat(s.run("update flows {.proto=8} {.packets=1}").error()).contains("proto");
+            assertThat(s.run("create raw type=hash key=4 value=4 max=4").output()).containsExactly("ok");
+            assertThat(s.run("update raw {.a=1} u32:1").error()).contains("no BTF key type");
+            assertThat(s.timeline().present().map("flows").count()).isZero();
+            assertThat(s.timeline().present().map("raw").types()).isNull();
+        }
+    }
+
+    @Test
+    void theConsoleCompletesMemberNamesInsideBraces() {
+        try (Session s = typedSession()) {
+            assertThat(s.complete("update flows {.p")).containsExactly("{.pid=", "{.port=", "{.proto=");
+            assertThat(s.complete("update flows {.pid=1, .co")).containsExactly(".comm=");
+            assertThat(s.complete("update flows {.range={")).containsExactly("{.range={.lo=", "{.range={.hi=");
+            assertThat(s.complete("update flows {.pid=1} {.pa")).containsExactly("{.packets=");
+            assertThat(s.complete("lookup flows {")).containsExactly("{.pid=", "{.port=", "{.comm=", "{.proto=", "{.dir=",
+                    "{.range=");
+            assertThat(s.complete("update_batch flows {.pid=1}={.de")).containsExactly("{.pid=1}={.delta=");
+            assertThat(s.complete("upd")).containsExactly("update", "update_batch"); // keywords as before
+        }
+    }
+
     static void assertMatchesEngine(Session s, String what) {
         WorldModel w = s.timeline().foldTo(s.timeline().size());
+        assertThat(w.mapNames()).as(what).containsExactlyInAnyOrderElementsOf(s.mapNames());
         for (String name : s.mapNames()) {
             BpfMap engine = s.backend().engineMap(internalHandle(s, name));
             HtabState st = engine.state();

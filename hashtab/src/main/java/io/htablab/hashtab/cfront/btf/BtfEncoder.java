@@ -51,8 +51,15 @@ public final class BtfEncoder {
     private final Map<CType, Integer> byValue = new HashMap<>();
     private final Map<String, Integer> named = new LinkedHashMap<>();
     private int arrayIndexType;
+    private final PointerTags pointerTags;
 
     public BtfEncoder() {
+        this(PointerTags.NONE);
+    }
+
+    /** An encoder that puts the type tags {@code pointerTags} finds on pointer members (kptrs) into the BTF. */
+    public BtfEncoder(PointerTags pointerTags) {
+        this.pointerTags = pointerTags == null ? PointerTags.NONE : pointerTags;
         strings.write(0);
         stringOffsets.put("", 0);
     }
@@ -154,7 +161,7 @@ public final class BtfEncoder {
             if (m.name() == null && m.isBitField()) {
                 continue; // clang describes no unnamed bit-field: its bits are padding
             }
-            int memberType = encode(m.type());
+            int memberType = encodeMember(rt, m);
             members.add(new BtfMember(m.name() == null ? "" : m.name(), memberType, m.bitOffset(),
                     m.isBitField() ? m.bitWidth() : 0));
         }
@@ -163,6 +170,22 @@ public final class BtfEncoder {
             named.putIfAbsent((rt.isUnion() ? "union " : "struct ") + name, id);
         }
         return id;
+    }
+
+    /** A member's type; a pointer member with type tags gets its own PTR -> TYPE_TAG... -> target chain. */
+    private int encodeMember(RecordType owner, Layout.Member m) {
+        if (m.type() instanceof CType.PointerType pt) {
+            List<String> tags = pointerTags.tags(owner, m);
+            if (!tags.isEmpty()) {
+                int target = encode(pt.target());
+                // clang puts the tag written last nearest to the pointer
+                for (String tag : tags) {
+                    target = addTypeTag(tag, target);
+                }
+                return addPtr(target);
+            }
+        }
+        return encode(m.type());
     }
 
     private int arrayIndexType() {

@@ -35,10 +35,19 @@ public final class MapBtfs {
      * What map creation learns from these types.
      *
      * @param keyType   the key type, or null for {@code btf_key_type_id = 0}
-     * @param valueType the value type (not null)
+     * @param valueType the value type, or null for {@code btf_value_type_id = 0} (the kernel refuses a key type
+     *                  without one)
      */
     public static MapBtf mapBtf(CType keyType, CType valueType) {
         return encode(keyType, valueType).mapBtf();
+    }
+
+    /**
+     * {@link #mapBtf(CType, CType)} with kptrs: {@code textOf} gives the source text of a file by the URI cfront
+     * recorded (the language server's open documents, or the file system), so {@code __kptr} and friends are seen.
+     */
+    public static MapBtf mapBtf(CType keyType, CType valueType, java.util.function.Function<String, String> textOf) {
+        return encode(keyType, valueType, PointerTags.fromSource(textOf)).mapBtf();
     }
 
     /** The special fields of a value type (empty when it has none or the kernel would not recognise them). */
@@ -59,19 +68,21 @@ public final class MapBtfs {
                 ? BtfFields.Result.fail(Errno.EINVAL, "no value type")
                 : BtfFields.parseMapValue(r, valueTypeId, Math.max(valueSize, 0));
         MapBtf mb = new MapBtf(keyTypeId == 0 ? null : r.describe(keyTypeId), keySize,
-                r.isValidId(valueTypeId) ? r.describe(valueTypeId) : "void", valueSize, rec.record(), rec.error(),
+                valueTypeId == 0 ? null : r.describe(valueTypeId), valueSize, rec.record(), rec.error(),
                 rec.reason(), load.error(), load.reason());
         return new Encoded(blob, keyTypeId, valueTypeId, mb);
     }
 
     /** Encodes both types into one BTF and derives the {@link MapBtf}. */
     public static Encoded encode(CType keyType, CType valueType) {
-        if (valueType == null) {
-            throw new IllegalArgumentException("a value type is needed");
-        }
-        BtfEncoder enc = new BtfEncoder();
+        return encode(keyType, valueType, PointerTags.NONE);
+    }
+
+    /** {@link #encode(CType, CType)} with the pointer members' type tags (kptrs) read by {@code tags}. */
+    public static Encoded encode(CType keyType, CType valueType, PointerTags tags) {
+        BtfEncoder enc = new BtfEncoder(tags);
         int keyId = keyType == null ? 0 : enc.encode(keyType);
-        int valueId = enc.encode(valueType);
+        int valueId = valueType == null ? 0 : enc.encode(valueType);
         if (enc.typeCount() == 0) {
             // void types only: BTF needs at least one type to load; the sizes below make the create fail anyway
             enc.addInt("int", 4, BtfEncoder.INT_SIGNED);
@@ -79,7 +90,8 @@ public final class MapBtfs {
         Encoded e = fromBlob(enc.toBytes(), keyId, valueId);
         MapBtf b = e.mapBtf();
         // Name the types as the C source spells them.
-        MapBtf mb = new MapBtf(keyType == null ? null : keyType.spelling(), b.keyTypeSize(), valueType.spelling(),
+        MapBtf mb = new MapBtf(keyType == null ? null : keyType.spelling(), b.keyTypeSize(),
+                valueType == null ? null : valueType.spelling(),
                 b.valueTypeSize(), b.record(), b.recordError(), b.recordReason(), b.loadError(), b.loadReason());
         return new Encoded(e.blob(), keyId, valueId, mb);
     }

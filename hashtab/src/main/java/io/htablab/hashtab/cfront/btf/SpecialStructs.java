@@ -21,5 +21,9 @@ public final class SpecialStructs {
             "struct bpf_rb_root { __u64 __opaque[2]; } __attribute__((aligned(8)));",
             "struct bpf_rb_node { __u64 __opaque[4]; } __attribute__((aligned(8)));",
             "struct bpf_refcount { __u32 __opaque[1]; } __attribute__((aligned(4)));",
+            "#define __uptr __attribute__((btf_type_tag(\"uptr\")))",
+            "#define __kptr __attribute__((btf_type_tag(\"kptr\")))",
+            "#define __kptr_untrusted __attribute__((btf_type_tag(\"kptr_untrusted\")))",
+            "#define __percpu_kptr __attribute__((btf_type_tag(\"percpu_kptr\")))",
             "");
 }

@@ -201,7 +201,7 @@ public final class AsyncFields {
         boolean abs = (flags & BPF_F_TIMER_ABS) != 0;
         // ns_to_ktime: a u64 beyond KTIME_MAX is KTIME_MAX, and so is a relative expiry that overflows.
         long ns = nsecs < 0 ? Long.MAX_VALUE : nsecs;
-        long now = clock.now(t.clock());
+        long now = clock.now(t.baseClock());
         long expires = abs ? ns : (now + ns < now ? Long.MAX_VALUE : now + ns);
         boolean rearmed = t.armed;
         clock.enqueue(t, expires);
@@ -211,7 +211,7 @@ public final class AsyncFields {
         t.cancelled = false;
         if (trace()) {
             events.accept(new FieldEvent.TimerArmed(mapId, elem, t.field().offset(), expires,
-                    t.clock().scenarioName(), cpu, t.pinned, abs, rearmed));
+                    t.baseClock().scenarioName(), cpu, t.pinned, abs, rearmed));
         }
         return HelperResult.ZERO;
     }
@@ -294,7 +294,7 @@ public final class AsyncFields {
         }
         int off = t.field().offset();
         if (trace()) {
-            events.accept(new FieldEvent.TimerFired(mapId, t.elem(), off, clock.now(t.clock()), t.cpu));
+            events.accept(new FieldEvent.TimerFired(mapId, t.elem(), off, clock.now(t.baseClock()), t.cpu));
         }
         t.running = true;
         try {

@@ -74,9 +74,14 @@ public final class BpfAsync {
         return field.kind() == FieldKind.TIMER;
     }
 
-    /** The timer's clock, null for a work item. */
+    /** The clock the timer was initialised with, null for a work item. */
     public ClockId clock() {
         return clock;
+    }
+
+    /** The clock the timer really runs on and reads absolute expiries from ({@link ClockId#timerBase()}). */
+    public ClockId baseClock() {
+        return clock == null ? null : clock.timerBase();
     }
 
     public String callbackName() {

@@ -4,8 +4,12 @@ package io.htablab.hashtab.htab.fields;
  * The clocks {@code bpf_timer_init} accepts (the low four bits of its flags are a clockid_t). The kernel refuses
  * every other clock, the _ALARM variants included, with EINVAL.
  *
- * <p>How they differ for a timer: MONOTONIC stops while the machine is suspended, BOOTTIME and REALTIME go on
- * counting; REALTIME also jumps when the wall clock is set. An absolute expiry is read on the timer's own clock.
+ * <p>How they differ for a timer: MONOTONIC stops while the machine is suspended, BOOTTIME goes on counting. A
+ * REALTIME bpf_timer is in fact a MONOTONIC one: bpf_timer_init sets its hrtimer up in relative mode, and the
+ * hrtimer core turns a relative CLOCK_REALTIME timer into a CLOCK_MONOTONIC one. So its absolute expiries
+ * (BPF_F_TIMER_ABS) are MONOTONIC times, and setting the wall clock does not move it (checked on the live kernel:
+ * a REALTIME timer started with an absolute wall-clock time never fires). {@link #timerBase()} says which clock
+ * a timer really runs on.
  */
 public enum ClockId {
     REALTIME(0, "realtime"),
@@ -30,6 +34,11 @@ public enum ClockId {
 
     public String scenarioName() {
         return scenarioName;
+    }
+
+    /** The clock a bpf_timer initialised with this clock runs on (REALTIME: MONOTONIC, see above). */
+    public ClockId timerBase() {
+        return this == REALTIME ? MONOTONIC : this;
     }
 
     /** The clock with this clockid_t, or null when a timer cannot use it. */

@@ -9,7 +9,7 @@ import io.htablab.hashtab.htab.Errno;
  *
  * @param keyType        the key type's C spelling, for messages; null when {@code btf_key_type_id} is 0
  * @param keyTypeSize    its size in bytes (must equal key_size), -1 when it has none (or no key type)
- * @param valueType      the value type's C spelling, for messages
+ * @param valueType      the value type's C spelling, for messages; null when {@code btf_value_type_id} is 0
  * @param valueTypeSize  its size in bytes (must equal value_size), -1 when it has none (void, a function, ...)
  * @param record         the value's special fields; {@link FieldRecord#EMPTY} when it has none or parsing failed
  * @param recordError    {@link Errno#OK}, or the errno btf_parse_fields failed with for the value type (two timers,

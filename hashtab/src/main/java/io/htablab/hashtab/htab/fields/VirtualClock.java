@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * re-arms its timer by N ns makes it expire N ns after the previous expiry, as hrtimers do.
  *
  * <p>MONOTONIC is the reference. BOOTTIME and REALTIME equal it plus offsets that only {@link #suspend} (both)
- * and {@link #setRealtime} (REALTIME) change, which is how the kernel tells the three apart for a timer.
+ * and {@link #setRealtime} (REALTIME) change. Timers run on MONOTONIC or BOOTTIME only
+ * ({@link ClockId#timerBase()}).
  *
  * <p>Not thread-safe: the runtime's maps are used by one thread at a time, and so is their clock.
  */
@@ -115,7 +116,7 @@ public final class VirtualClock {
 
     /** The timer's expiry as a MONOTONIC time (BOOTTIME/REALTIME expiries move when their offsets change). */
     private long dueMonotonic(BpfAsync t) {
-        long offset = switch (t.clock()) {
+        long offset = switch (t.baseClock()) {
             case MONOTONIC -> 0;
             case BOOTTIME -> bootOffsetNs;
             case REALTIME -> realtimeOffsetNs;

@@ -42,6 +42,10 @@ public final class ScenarioGenerator {
      */
     private boolean churn;
     private int statements;
+    /** Numbers the value structs so that every create declares a fresh one. */
+    private int structCount;
+    /** Share of HASH and LRU_HASH maps created with a BTF-typed value. */
+    static final double BTF_SHARE = 0.25;
 
     /** What the generator knows about a map it created (it cannot know the kernel's state). */
     private static final class GenMap {
@@ -54,6 +58,10 @@ public final class ScenarioGenerator {
         List<byte[]> pool = new ArrayList<>();
         /** Keys written since the map was created, so that lookups and deletes often hit. */
         List<byte[]> written = new ArrayList<>();
+        /** A BTF-typed value: its plain members (name and byte size) for values written field by field. */
+        boolean btf;
+        boolean spinLock;
+        List<String[]> members = new ArrayList<>();
 
         GenMap(String name) {
             this.name = name;
@@ -132,6 +140,13 @@ public final class ScenarioGenerator {
     // ------------------------------------------------------------------ maps
 
     private void createValid(GenMap m) {
+        m.btf = false;
+        m.spinLock = false;
+        m.members = new ArrayList<>();
+        if ((type == MapType.HASH || type == MapType.LRU_HASH) && chance(BTF_SHARE)) {
+            createTyped(m);
+            return;
+        }
         m.keySize = chance(0.4) ? 4 : chance(0.25) ? 8 : 1 + rnd.nextInt(64);
         m.valueSize = chance(0.3) ? 4 : chance(0.3) ? 8 : 1 + rnd.nextInt(64);
         double size = rnd.nextDouble();
@@ -162,6 +177,108 @@ public final class ScenarioGenerator {
         m.defined = true;
         line("create " + m.name + " type=" + type.scenarioName() + " key=" + m.keySize + " value=" + m.valueSize
                 + " max=" + m.max + " flags=" + String.join(",", flags) + (numa ? " numa=0" : ""));
+    }
+
+    /**
+     * A map whose value is a C struct given with {@code ctype}: plain members in random order with a
+     * {@code bpf_spin_lock} (HASH) and sometimes an unused {@code bpf_timer} among them, so that user writes of random
+     * bytes must leave the special fields alone, reads must show zeros there, and BPF_F_LOCK is meaningful. Its size
+     * comes from cfront, which lays the struct out as clang does.
+     */
+    private void createTyped(GenMap m) {
+        String tag = "g" + (structCount++);
+        List<String> decl = new ArrayList<>();
+        String[][] plain = {{"__u8", "1"}, {"__u16", "2"}, {"__u32", "4"}, {"__u64", "8"}, {"char", "c"}};
+        boolean lock = type == MapType.HASH ? chance(0.8) : chance(0.05);
+        boolean timer = chance(0.3);
+        int n = 1 + rnd.nextInt(5);
+        int lockAt = lock ? rnd.nextInt(n + 1) : -1;
+        int timerAt = timer ? rnd.nextInt(n + 1) : -1;
+        for (int i = 0; i <= n; i++) {
+            if (i == lockAt) {
+                decl.add("struct bpf_spin_lock lock;");
+            }
+            if (i == timerAt) {
+                decl.add("struct bpf_timer timer;");
+            }
+            if (i == n) {
+                break;
+            }
+            String[] t = plain[rnd.nextInt(plain.length)];
+            String name = "f" + i;
+            if (t[1].equals("c")) {
+                int len = 1 + rnd.nextInt(12);
+                decl.add("char " + name + "[" + len + "];");
+                m.members.add(new String[] {name, "s" + len});
+            } else {
+                decl.add(t[0] + " " + name + ";");
+                m.members.add(new String[] {name, t[1]});
+            }
+        }
+        String code = "struct " + tag + " { " + String.join(" ", decl) + " };";
+        io.htablab.hashtab.cfront.CFrontResult r = io.htablab.hashtab.cfront.CFront.parse("gen.c",
+                io.htablab.hashtab.cfront.btf.SpecialStructs.C_DECLARATIONS + code);
+        m.valueSize = (int) r.types().struct(tag).size();
+        m.keySize = chance(0.6) ? 4 : 8;
+        m.btf = true;
+        m.spinLock = lock && type == MapType.HASH;
+        m.max = 2 + rnd.nextInt(churn ? 31 : 60);
+        List<String> flags = new ArrayList<>();
+        if (type == MapType.HASH && chance(0.35)) {
+            flags.add("no_prealloc");
+        }
+        if (type.isLru() && chance(0.35)) {
+            flags.add("no_common_lru");
+        }
+        flags.add("zero_seed");
+        long effectiveMax = type.isLru() && flags.contains("no_common_lru") ? (m.max + cpus - 1) / cpus * cpus : m.max;
+        m.nBuckets = Long.highestOneBit(effectiveMax) == effectiveMax ? effectiveMax : Long.highestOneBit(effectiveMax) << 1;
+        m.pool = keyPool(m);
+        m.written = new ArrayList<>();
+        m.defined = true;
+        line("ctype " + code);
+        String keyType = m.keySize == 4 ? "__u32" : "__u64";
+        String sizes = chance(0.5) ? "" : " key=" + m.keySize + " value=" + m.valueSize;
+        String create = "create " + m.name + " type=" + type.scenarioName() + sizes + " max=" + m.max + " flags="
+                + String.join(",", flags) + " btf_key=" + keyType + " btf_value=struct:" + tag;
+        if (lock && type != MapType.HASH) {
+            m.defined = false;
+            deliberate(create, "a spin lock is not allowed in " + type.scenarioName() + " values");
+        } else if (chance(0.04)) {
+            m.defined = false;
+            deliberate("create " + m.name + " type=" + type.scenarioName() + " key=" + m.keySize + " value="
+                    + (m.valueSize + 8) + " max=" + m.max + " flags=zero_seed btf_key=" + keyType + " btf_value=struct:" + tag,
+                    "value size differs from the BTF type's");
+        } else {
+            line(create);
+        }
+    }
+
+    /** A value of a BTF-typed map written field by field: some plain members, in C initializer syntax. */
+    private String fieldwiseValue(GenMap m) {
+        List<String> parts = new ArrayList<>();
+        for (String[] mem : m.members) {
+            if (!chance(0.6)) {
+                continue;
+            }
+            String kind = mem[1];
+            String v;
+            if (kind.startsWith("s")) {
+                int len = Integer.parseInt(kind.substring(1));
+                StringBuilder str = new StringBuilder();
+                int chars = rnd.nextInt(len + 1);
+                for (int i = 0; i < chars; i++) {
+                    str.append((char) ('a' + rnd.nextInt(26)));
+                }
+                v = "\"" + str + "\"";
+            } else {
+                int bytes = Integer.parseInt(kind);
+                long max = bytes == 8 ? Long.MAX_VALUE : (1L << (8 * bytes)) - 1;
+                v = Long.toString(rnd.nextLong(max));
+            }
+            parts.add("." + mem[0] + "=" + v);
+        }
+        return "{" + String.join(", ", parts) + "}";
     }
 
     /** Distinct keys, somewhat more than fit, so the map fills up and some lookups miss. */
@@ -272,6 +389,9 @@ public final class ScenarioGenerator {
 
     /** A user-space value: per-CPU maps get one value per CPU joined by '|', or one for all. */
     private String userValueText(GenMap m) {
+        if (m.btf && chance(0.4)) {
+            return fieldwiseValue(m);
+        }
         if (type.isPercpu() && chance(0.6)) {
             StringBuilder sb = new StringBuilder();
             for (int c = 0; c < cpus; c++) {
@@ -283,13 +403,21 @@ public final class ScenarioGenerator {
     }
 
     private String programValueText(GenMap m) {
+        if (m.btf && chance(0.4)) {
+            return fieldwiseValue(m);
+        }
         return bytesText(randomBytes(m.valueSize));
     }
 
     private String updateFlags() {
+        return updateFlags(null);
+    }
+
+    /** Update flags; a map with a spin lock gets BPF_F_LOCK often. */
+    private String updateFlags(GenMap m) {
         double p = rnd.nextDouble();
         String base = p < 0.45 ? "" : p < 0.55 ? "any" : p < 0.75 ? "noexist" : "exist";
-        if (chance(0.04)) {
+        if (chance(m != null && m.spinLock ? 0.4 : 0.04)) {
             return base.isEmpty() ? "lock" : base + "+lock";
         }
         return base;
@@ -331,11 +459,11 @@ public final class ScenarioGenerator {
         if (w < 220 || w >= 940) {
             update(m);
         } else if (w < 340) {
-            line("lookup " + m.name + " " + keyText(m) + (chance(0.03) ? " lock" : ""));
+            line("lookup " + m.name + " " + keyText(m) + (chance(m.spinLock ? 0.4 : 0.03) ? " lock" : ""));
         } else if (w < 410) {
             line("delete " + m.name + " " + keyText(m));
         } else if (w < 450) {
-            line("lookup_and_delete " + m.name + " " + keyText(m));
+            line("lookup_and_delete " + m.name + " " + keyText(m) + (m.btf && chance(m.spinLock ? 0.4 : 0.05) ? " lock" : ""));
         } else if (w < 500) {
             line("next_key " + m.name + (chance(0.3) ? "" : " " + keyText(m)));
         } else if (w < 550) {
@@ -383,7 +511,7 @@ public final class ScenarioGenerator {
         if (m.max > 256 && chance(0.3)) {
             bulkInsert(m);
         } else {
-            String f = updateFlags();
+            String f = updateFlags(m);
             line("update " + m.name + " " + writtenKeyText(m) + " " + userValueText(m) + (f.isEmpty() ? "" : " " + f));
         }
     }
@@ -430,7 +558,8 @@ public final class ScenarioGenerator {
         double p = rnd.nextDouble();
         long count = p < 0.05 ? 0 : p < 0.85 ? 1 + rnd.nextInt(8) : p < 0.95 ? 9 + rnd.nextInt(92) : m.max + rnd.nextInt(8);
         String op = andDelete ? "lookup_and_delete_batch " : "lookup_batch ";
-        line(op + m.name + " count=" + count + (chance(0.4) ? "" : " in=" + cursorText(m)));
+        String lock = m.btf && chance(m.spinLock ? 0.4 : 0.05) ? " flags=lock" : "";
+        line(op + m.name + " count=" + count + (chance(0.4) ? "" : " in=" + cursorText(m)) + lock);
     }
 
     private void updateBatch(GenMap m) {
@@ -446,7 +575,7 @@ public final class ScenarioGenerator {
             sb.append(" flags=noexist");
         } else if (p < 0.11) {
             sb.append(" flags=exist");
-        } else if (p < 0.13) {
+        } else if (p < 0.13 || m.spinLock && p < 0.5) {
             sb.append(" flags=lock");
         }
         line(sb.toString());

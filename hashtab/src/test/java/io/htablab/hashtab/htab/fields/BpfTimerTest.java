@@ -204,6 +204,19 @@ class BpfTimerTest {
     }
 
     @Test
+    void realtimeTimerRunsOnTheMonotonicClock() {
+        // bpf_timer_init sets up a relative hrtimer; the hrtimer core makes relative REALTIME timers MONOTONIC
+        rt.clock().setRealtime(1_000_000 * MS);
+        m.bpfTimerInit(0, u32(1), null, ClockId.REALTIME.id());
+        m.bpfTimerSetCallback(0, u32(1), null, count("rt", 1));
+        m.bpfTimerStart(0, u32(1), null, 5 * MS, AsyncFields.BPF_F_TIMER_ABS);
+        rt.clock().suspend(10 * MS);
+        assertThat(counter(1)).as("not moved by the wall clock or suspend").isZero();
+        rt.clock().advance(5 * MS);
+        assertThat(counter(1)).isEqualTo(1);
+    }
+
+    @Test
     void pinnedTimerRecordsItsCpu() {
         armed(1, "p", MS, AsyncFields.BPF_F_TIMER_CPU_PIN, 1);
         BpfAsync t = m.state() instanceof Object ? timer(1) : null;

@@ -158,6 +158,27 @@ class ReleaseRulesTest {
     }
 
     @Test
+    void inPlaceLockedUpdateKeepsTheTimer() {
+        // struct { struct bpf_spin_lock l; __u32 n; struct bpf_timer t; }
+        MapBtf btf = new MapBtf("__u32", 4, "struct lv", 24, new FieldRecord(List.of(
+                new SpecialField(FieldKind.SPIN_LOCK, 0, 4, "l"), new SpecialField(FieldKind.TIMER, 8, 16, "t"))),
+                null, null);
+        BpfMap m = BpfMap.create(new io.htablab.hashtab.htab.HtabAttr(MapType.HASH, 4, 24, 4,
+                MapFlag.ZERO_SEED.bit()).withBtf(btf), io.htablab.hashtab.htab.MapOptions.defaults()
+                .withPossibleCpus(2).withRuntime(rt)).map();
+        m.addListener(events::add);
+        counters.update(0, u32(0), u64(0), 0);
+        assertThat(m.update(0, u32(1), new byte[24], 0)).isEqualTo(Errno.OK);
+        arm(m, 1);
+        assertThat(m.update(0, u32(1), new byte[24], ElemFlag.BPF_F_LOCK)).isEqualTo(Errno.OK);
+        assertThat(m.update(0, u32(1), new byte[24], ElemFlag.BPF_F_LOCK | ElemFlag.BPF_EXIST))
+                .isEqualTo(Errno.OK);
+        rt.clock().advance(10 * MS);
+        assertThat(fired()).as("F_LOCK copies in place: the timer stays armed").isEqualTo(1);
+        assertThat(reasons()).isEmpty();
+    }
+
+    @Test
     void lruEvictionReleasesAfterUnlinking() {
         BpfMap m = map(MapType.LRU_HASH);
         put(m, 0);

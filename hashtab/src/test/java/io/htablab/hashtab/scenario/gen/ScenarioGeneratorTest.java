@@ -64,8 +64,20 @@ class ScenarioGeneratorTest {
                     assertThat(c.attr().type()).isEqualTo(t);
                     assertThat(l.text()).as("seed %d line %d", seed, l.lineNumber()).contains("zero_seed");
                     assertThat(c.attr().maxEntries()).isBetween(2L, 4000L);
-                    assertThat(c.attr().keySize()).isBetween(1L, 64L);
-                    assertThat(c.attr().valueSize()).isBetween(1L, 64L);
+                    if (c.hasBtf()) {
+                        // BTF-typed values: sizes come from the C types when key=/value= are left out
+                        assertThat(c.btfKey()).isIn("__u32", "__u64");
+                        assertThat(c.btfValue()).startsWith("struct g");
+                        assertThat(t == MapType.HASH || t == MapType.LRU_HASH).isTrue();
+                        assertThat(c.keyGiven()).isEqualTo(c.valueGiven());
+                        if (c.keyGiven()) {
+                            assertThat(c.attr().keySize()).isIn(4L, 8L);
+                            assertThat(c.attr().valueSize()).isBetween(1L, 128L);
+                        }
+                    } else {
+                        assertThat(c.attr().keySize()).isBetween(1L, 64L);
+                        assertThat(c.attr().valueSize()).isBetween(1L, 64L);
+                    }
                     if (t.isLru()) {
                         assertThat(l.text()).doesNotContain("no_prealloc");
                     } else {
