@@ -704,14 +704,41 @@ public final class BpfMap {
         }
         outerRefs--;
         refsChanged();
-        if (outerRefs == 0 && !hasUserRefs()) {
+        freeIfUnreferenced();
+    }
+
+    /** Loaded programs that use this map (each holds a reference through its used_maps). */
+    private int progRefs;
+
+    public int progRefs() {
+        return progRefs;
+    }
+
+    /** A loaded program uses this map (the verifier took a reference for the program's used_maps). */
+    public void bpfProgUseMap() {
+        progRefs++;
+        refsChanged();
+    }
+
+    /** A program that used this map is unloaded; the map is freed if nothing else holds it. */
+    public void bpfProgReleaseMap() {
+        if (progRefs <= 0) {
+            throw new IllegalStateException("map " + id() + " released by more programs than used it");
+        }
+        progRefs--;
+        refsChanged();
+        freeIfUnreferenced();
+    }
+
+    private void freeIfUnreferenced() {
+        if (outerRefs == 0 && progRefs == 0 && !hasUserRefs()) {
             mapFree();
         }
     }
 
     private void refsChanged() {
         if (events.enabled()) {
-            events.accept(new MapEvent.MapRefsChanged(id(), outerRefs, hasUserRefs()));
+            events.accept(new MapEvent.MapRefsChanged(id(), outerRefs, hasUserRefs(), progRefs));
         }
     }
 

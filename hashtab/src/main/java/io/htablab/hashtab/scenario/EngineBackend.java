@@ -121,7 +121,12 @@ public final class EngineBackend implements Backend {
         BpfMap m = m(map);
         if (m.outerRefs() == 0) {
             m.mapFree();
-        } else if (m.hasUserRefs()) {
+            return;
+        }
+        if (m.progRefs() > 0) {
+            m.bpfProgReleaseMap();
+        }
+        if (m.hasUserRefs()) {
             m.closeFd();
         }
     }
@@ -335,7 +340,14 @@ public final class EngineBackend implements Backend {
 
     @Override
     public Errno closeFd(MapHandle map) {
-        return m(map).closeFd();
+        BpfMap m = m(map);
+        if (m.hasUserRefs() && m.progRefs() == 0) {
+            // the statements after a close reach the map through the scenario's programs, which hold it (the
+            // kernel backend loads them before it closes the descriptor): a map of maps letting go of it later
+            // does not free it
+            m.bpfProgUseMap();
+        }
+        return m.closeFd();
     }
 
     /** A Java-side refusal (no such field, ...) is the scenario's EINVAL with its reason on standard error. */

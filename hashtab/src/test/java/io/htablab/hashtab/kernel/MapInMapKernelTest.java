@@ -187,6 +187,28 @@ class MapInMapKernelTest {
                 """, "outlive");
     }
 
+    /** The close statement: the descriptor goes, the scenario's programs keep the map after the outer lets it go. */
+    @Test
+    void aClosedInnerMapLivesOnThroughThePrograms() {
+        needsKernel();
+        agree("""
+                create i type=hash key=4 value=8 max=4 flags=zero_seed
+                update i u32:0 u64:7
+                create o type=hash_of_maps key=4 value=4 max=4 inner=i flags=zero_seed
+                update o u32:1 map:i
+                close i
+                lookup o u32:1
+                prog_lookup o u32:1 inner=u32:0
+                lookup i u32:0
+                delete o u32:1
+                prog_lookup i u32:0
+                prog_update i u32:1 u64:9
+                prog_lookup i u32:1
+                update o u32:2 map:i
+                dump o
+                """, "closed-inner");
+    }
+
     static Stream<Long> seeds() {
         return LongStream.range(FIRST_SEED, FIRST_SEED + RANDOM).boxed();
     }

@@ -89,9 +89,10 @@ public sealed interface MapEvent extends HtabEvent {
 
     /**
      * The map's references changed: {@code outerRefs} elements of maps of maps hold it, {@code userRef} tells whether
-     * user space still holds its descriptor. With neither left the map is freed ({@link MapFreed}).
+     * user space still holds its descriptor, {@code progRefs} loaded programs use it. With none left the map is freed
+     * ({@link MapFreed}).
      */
-    record MapRefsChanged(int mapId, int outerRefs, boolean userRef) implements MapEvent {
+    record MapRefsChanged(int mapId, int outerRefs, boolean userRef, int progRefs) implements MapEvent {
     }
 
     /** The map was freed (its id no longer names a map). */
