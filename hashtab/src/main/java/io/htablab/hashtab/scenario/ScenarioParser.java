@@ -70,7 +70,15 @@ public final class ScenarioParser {
         if (code.indexOf('{') < 0 && code.indexOf('"') < 0 && code.indexOf('\'') < 0) {
             return BLANKS.split(code); // v1.1 lines
         }
-        // Extension: a brace group (field-by-field key or value) and a quoted string are one token, spaces and all.
+        return splitTokens(code).toArray(new String[0]);
+    }
+
+    /**
+     * Splits statement text at blanks outside brace groups and quotes: a brace group (a field-by-field key or value)
+     * and a quoted string are one token, spaces and all; an unclosed group runs to the end of the text (so that a
+     * console can complete inside it).
+     */
+    public static List<String> splitTokens(String code) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         int depth = 0;
@@ -91,9 +99,9 @@ public final class ScenarioParser {
             } else if (c == '{') {
                 depth++;
             } else if (c == '}') {
-                depth--;
+                depth = Math.max(0, depth - 1);
             }
-            if (depth <= 0 && Character.isWhitespace(c)) {
+            if (depth == 0 && Character.isWhitespace(c)) {
                 if (cur.length() > 0) {
                     out.add(cur.toString());
                     cur.setLength(0);
@@ -105,11 +113,11 @@ public final class ScenarioParser {
         if (cur.length() > 0) {
             out.add(cur.toString());
         }
-        return out.toArray(new String[0]);
+        return out;
     }
 
     /** The line without its {@code #} comment; a {@code #} inside quotes (a C string in a value) is not one. */
-    private static String stripComment(String line) {
+    public static String stripComment(String line) {
         char quote = 0;
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);

@@ -1,6 +1,6 @@
 package io.htablab.visualizer.model.fields;
 
-import java.util.ArrayList;
+import io.htablab.hashtab.scenario.ScenarioParser;
 import java.util.List;
 import java.util.Set;
 
@@ -16,64 +16,14 @@ public final class FieldSyntax {
     private FieldSyntax() {
     }
 
-    /** The statement part of a line: up to a {@code #} that is outside quotes. */
+    /** The statement part of a line: up to a {@code #} that is outside quotes (the scenario parser's rule). */
     public static String code(String line) {
-        boolean quoted = false;
-        char q = 0;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == q) {
-                    quoted = false;
-                }
-            } else if (c == '"' || c == '\'') {
-                quoted = true;
-                q = c;
-            } else if (c == '#') {
-                return line.substring(0, i);
-            }
-        }
-        return line;
+        return ScenarioParser.stripComment(line);
     }
 
-    /** Tokens separated by blanks outside braces and quotes; an unclosed group runs to the end (completion). */
+    /** Tokens separated by blanks outside braces and quotes, as the scenario parser splits them. */
     public static List<String> tokens(String code) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        int depth = 0;
-        char q = 0;
-        for (int i = 0; i < code.length(); i++) {
-            char c = code.charAt(i);
-            if (q != 0) {
-                cur.append(c);
-                if (c == '\\' && i + 1 < code.length()) {
-                    cur.append(code.charAt(++i));
-                } else if (c == q) {
-                    q = 0;
-                }
-                continue;
-            }
-            if (c == '"' || c == '\'') {
-                q = c;
-            } else if (c == '{') {
-                depth++;
-            } else if (c == '}') {
-                depth = Math.max(0, depth - 1);
-            } else if (Character.isWhitespace(c) && depth == 0) {
-                if (cur.length() > 0) {
-                    out.add(cur.toString());
-                    cur.setLength(0);
-                }
-                continue;
-            }
-            cur.append(c);
-        }
-        if (cur.length() > 0) {
-            out.add(cur.toString());
-        }
-        return out;
+        return ScenarioParser.splitTokens(code);
     }
 
     /** What a token of a statement is: the key, the value, or neither. */
