@@ -34,7 +34,9 @@ public final class MapFacts {
             name = BpfConstants.kernelName(def.mapType().getAsLong());
         }
         this.kernelName = name;
-        this.hashType = name == null ? null : MapType.fromScenarioName(name);
+        MapType t = name == null ? null : MapType.fromScenarioName(name);
+        // the checks here are those of the four hash maps; a map of maps is not explained (yet)
+        this.hashType = t != null && !t.isMapInMap() ? t : null;
         this.mapBtf = btfOf(def);
         if (hashType != null && isKnown()) {
             // An absent field reaches the kernel as 0 (libbpf leaves it zeroed); the checks then explain it.

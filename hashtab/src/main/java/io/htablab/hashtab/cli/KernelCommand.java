@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
             "",
             "Needs root, or CAP_BPF with CAP_SYS_ADMIN (zero_seed) and CAP_NET_ADMIN (prog_* statements).",
             "",
-            "Exit status: 0 after the run, 1 when the file cannot be read, 2 when 'cpus N' differs from "
+            "Exit status: 0 after the run, 1 when the file cannot be read, 2 when 'cpus N' or 'profile P' differs from "
                     + "this kernel's possible CPUs, 3 when bpf() is not permitted, 4 on an internal error."
         })
 final class KernelCommand implements Callable<Integer> {

@@ -1,5 +1,6 @@
 package io.htablab.hashtab.cli;
 
+import io.htablab.hashtab.htab.KernelProfile;
 import io.htablab.hashtab.scenario.CpusMismatchException;
 import io.htablab.hashtab.scenario.EngineBackend;
 import io.htablab.hashtab.scenario.Interpreter;
@@ -35,6 +36,11 @@ final class RunCommand implements Callable<Integer> {
             description = "hashrnd for maps created without zero_seed (default: random, as the kernel)")
     String seed;
 
+    @Option(names = "--profile", paramLabel = "P",
+            description = "kernel behaviour to model: 6.18 (default) or 6.14 (before 6.15: the map_locked recursion guard,"
+                    + " target_free 128, ...); a 'profile' statement in the file overrides it")
+    String profile;
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
@@ -61,6 +67,14 @@ final class RunCommand implements Callable<Integer> {
                 err.println("hashtab: --seed takes a 32-bit hex value, got '" + seed + "'");
                 return 2;
             }
+        }
+        if (profile != null) {
+            KernelProfile p = KernelProfile.fromScenarioName(profile);
+            if (p == null) {
+                err.println("hashtab: --profile must be one of " + KernelProfile.names() + ", got '" + profile + "'");
+                return 2;
+            }
+            backend.setProfile(p);
         }
         try (Interpreter interpreter = new Interpreter(backend)) {
             interpreter.run(ScenarioParser.parse(source.text()), source.displayName(), out::println, err::println);

@@ -1,11 +1,13 @@
 package io.htablab.hashtab.cli;
 
+import io.htablab.hashtab.htab.KernelProfile;
 import io.htablab.hashtab.htab.MapType;
 import io.htablab.hashtab.kernel.Differential;
 import io.htablab.hashtab.kernel.KernelBackend;
 import io.htablab.hashtab.kernel.KernelHarnessException;
 import io.htablab.hashtab.scenario.Backend;
 import io.htablab.hashtab.scenario.EngineBackend;
+import io.htablab.hashtab.scenario.gen.MapInMapScenarioGenerator;
 import io.htablab.hashtab.scenario.gen.ScenarioGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,13 +51,18 @@ final class VerifyCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--type", paramLabel = "T",
-            description = "map type of generated scenarios: hash, percpu_hash, lru_hash, lru_percpu_hash "
-                    + "(default: cycle through the types the engine supports)")
+            description = "map type of generated scenarios: hash, percpu_hash, lru_hash, lru_percpu_hash, hash_of_maps "
+                    + "(default: cycle through the four hash types)")
     String type;
 
     @Option(names = "--statements", paramLabel = "K", defaultValue = "" + ScenarioGenerator.DEFAULT_STATEMENTS,
             description = "statements per generated scenario (default ${DEFAULT-VALUE})")
     int statements;
+
+    @Option(names = "--profile", paramLabel = "P",
+            description = "kernel profile to verify (6.18, 6.14): only the running kernel's can be compared; another"
+                    + " one is refused with exit status 2")
+    String profile;
 
     @Option(names = "--min-dir", paramLabel = "DIR", defaultValue = ".",
             description = "where minimised scenarios are written (default: the current directory)")
@@ -90,6 +97,19 @@ final class VerifyCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        if (profile != null) {
+            KernelProfile p = KernelProfile.fromScenarioName(profile);
+            if (p == null) {
+                err.println("hashtab verify: --profile must be one of " + KernelProfile.names() + ", got '" + profile + "'");
+                return 2;
+            }
+            if (p != KernelProfile.running()) {
+                err.println("hashtab verify: --profile " + p + ": this kernel is " + KernelProfile.runningRelease()
+                        + ", so the engine's " + p + " profile cannot be compared with it (use 'run --profile "
+                        + p + "' for the engine alone)");
+                return 2;
+            }
+        }
         String refused = KernelBackend.probe();
         if (refused != null) {
             err.println("hashtab verify: " + refused);
@@ -102,12 +122,13 @@ final class VerifyCommand implements Callable<Integer> {
             if (type != null) {
                 MapType t = MapType.fromScenarioName(type);
                 if (t == null) {
-                    err.println("hashtab verify: unknown map type '" + type + "' (hash, percpu_hash, lru_hash, lru_percpu_hash)");
+                    err.println("hashtab verify: unknown map type '" + type
+                            + "' (hash, percpu_hash, lru_hash, lru_percpu_hash, hash_of_maps)");
                     return 2;
                 }
                 types.add(t);
             } else {
-                for (MapType t : MapType.values()) {
+                for (MapType t : MapType.hashTypes()) {
                     if (Differential.engineSupports(engine, t)) {
                         types.add(t);
                     }
@@ -124,8 +145,9 @@ final class VerifyCommand implements Callable<Integer> {
             for (int i = 0; i < random; i++) {
                 MapType t = types.get(i % types.size());
                 long s = first + i;
-                scenarios.add(new Scenario("random-" + t.scenarioName() + "-seed" + s,
-                        ScenarioGenerator.generate(s, t, cpus, statements)));
+                scenarios.add(new Scenario("random-" + t.scenarioName() + "-seed" + s, t.isMapInMap()
+                        ? MapInMapScenarioGenerator.generate(s, cpus, statements)
+                        : ScenarioGenerator.generate(s, t, cpus, statements)));
             }
         }
         try {

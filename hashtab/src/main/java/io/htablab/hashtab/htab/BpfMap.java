@@ -41,16 +41,23 @@ public final class BpfMap {
     private final boolean canRead;
     private final boolean progCanRead;
     private final Listeners events;
+    private final boolean isMapInMap;
+    /** The descriptor in the runtime's table. */
+    private int fd = -1;
+    /** Elements of maps of maps holding this map (bpf_map_inc by map_fd_get_ptr). */
+    private int outerRefs;
 
     private BpfMap(Htab htab, int fdFlags) {
         this.htab = htab;
         this.fdFlags = fdFlags;
+        this.isMapInMap = htab.type().isMapInMap();
         this.nrCpus = htab.possibleCpus();
         this.keySize = htab.keySize();
         this.valueSize = htab.valueSize();
         this.userValueSize = htab.userValueSize();
         this.canRead = (fdFlags & MapFlag.WRONLY.bit()) == 0;
-        this.progCanRead = (htab.mapFlags() & MapFlag.WRONLY_PROG.bit()) == 0;
+        // A map of maps' lookup yields a map pointer, not a value to read: BPF_F_WRONLY_PROG does not stop it.
+        this.progCanRead = (htab.mapFlags() & MapFlag.WRONLY_PROG.bit()) == 0 || htab.type().isMapInMap();
         this.events = htab.events;
     }
 
@@ -86,18 +93,42 @@ public final class BpfMap {
         if (!isU32(attr.keySize()) || !isU32(attr.valueSize()) || !isU32(attr.maxEntries())) {
             return new CreateResult(Errno.EINVAL, null, "key_size, value_size and max_entries are u32 fields");
         }
+        MapInMap.Template template = null;
+        if (attr.type().isMapInMap()) {
+            // htab_of_map_alloc: the generic and htab checks, then bpf_map_meta_alloc(inner_map_fd), then the sizing
+            HtabGeometry early = HtabGeometry.checkBeforeAlloc(attr, options);
+            if (early != null) {
+                return new CreateResult(early.errno(), null, early.reason());
+            }
+            BpfMap inner = options.runtime().mapByFd(attr.innerMapFd());
+            OpResult bad = MapInMap.templateProblem(inner, attr.innerMapFd());
+            if (bad != null) {
+                return new CreateResult(bad.errno(), null, bad.detail());
+            }
+            template = MapInMap.Template.of(inner);
+        }
         HtabGeometry geometry = HtabGeometry.compute(attr, options);
         if (!geometry.isOk()) {
             return new CreateResult(geometry.errno(), null, geometry.reason());
+        }
+        if (template != null && attr.btf() != null) {
+            // map_check_no_btf: a map of maps takes no key/value BTF
+            return new CreateResult(Errno.ENOTSUPP, null, "a hash_of_maps map takes no BTF key/value types:"
+                    + " map_check_no_btf returns ENOTSUPP");
         }
         Htab.Alloc alloc = Htab.htabMapAlloc(geometry, options);
         if (alloc.htab() == null) {
             return new CreateResult(alloc.errno(), null, alloc.detail());
         }
+        if (template != null) {
+            alloc.htab().attachMapInMap(new MapInMap(template, alloc.htab().mapId(), alloc.htab().events,
+                    (int) geometry.numEntries()));
+        }
         int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
         BpfMap map = new BpfMap(alloc.htab(), flags & MapFlag.FD_ONLY_FLAGS);
         options.runtime().register(map.id(), map);
         map.runtime = options.runtime();
+        map.fd = options.runtime().installFd(map);
         return new CreateResult(Errno.OK, map, null);
     }
 
@@ -276,7 +307,7 @@ public final class BpfMap {
         begin(Op.UPDATE, cpu, key);
         Errno ret = updateChecks(flags);
         if (ret == Errno.OK) {
-            ret = htab.update(cpu, key, value, flags, true);
+            ret = isMapInMap ? bpfFdHtabMapUpdateElem(cpu, key, value, flags) : htab.update(cpu, key, value, flags, true);
         }
         end(Op.UPDATE, cpu, key, ret);
         return ret == Errno.OK ? OpResult.OK : new OpResult(ret, null);
@@ -318,11 +349,13 @@ public final class BpfMap {
         if (pre != Errno.OK) {
             return end(Op.LOOKUP_AND_DELETE, cpu, key, pre, ValueResult.error(pre));
         }
-        byte[] v = htab.htabMapLookupAndDeleteElem(cpu, key, flags);
-        if (v == null) {
-            return end(Op.LOOKUP_AND_DELETE, cpu, key, Errno.ENOENT, ValueResult.error(Errno.ENOENT));
+        if (isMapInMap) {
+            // map_lookup_and_delete_elem serves only the four hash types (and queue/stack) among these maps
+            Errno e = denied(Errno.ENOTSUPP, "BPF_MAP_LOOKUP_AND_DELETE_ELEM is not supported for hash_of_maps");
+            return end(Op.LOOKUP_AND_DELETE, cpu, key, e, ValueResult.error(e));
         }
-        return end(Op.LOOKUP_AND_DELETE, cpu, key, Errno.OK, ValueResult.ok(v));
+        ValueResult r = htab.htabMapLookupAndDeleteElemResult(cpu, key, flags);
+        return end(Op.LOOKUP_AND_DELETE, cpu, key, r.errno(), r);
     }
 
     /** BPF_MAP_GET_NEXT_KEY; {@code keyOrNull == null} asks for the first key. */
@@ -404,7 +437,9 @@ public final class BpfMap {
             Errno e = denied(Errno.EPERM, "the descriptor is read-only (BPF_F_RDONLY)");
             return end(Op.UPDATE_BATCH, cpu, null, e, BatchResult.untouched(e, requested));
         }
-        BatchResult r = htab.genericMapUpdateBatch(cpu, keys, values, elemFlags);
+        BatchResult r = isMapInMap
+                ? htab.genericMapUpdateBatch(cpu, keys, values, elemFlags, this::bpfFdHtabMapUpdateElem)
+                : htab.genericMapUpdateBatch(cpu, keys, values, elemFlags);
         return end(Op.UPDATE_BATCH, cpu, null, r.errno(), r);
     }
 
@@ -524,6 +559,9 @@ public final class BpfMap {
             return end(Op.PROG_UPDATE, cpu, key,
                     denied(Errno.EACCES, "verifier: write into map forbidden (BPF_F_RDONLY_PROG)"));
         }
+        if (isMapInMap) {
+            return end(Op.PROG_UPDATE, cpu, key, denied(Errno.EINVAL, VERIFIER_MAP_IN_MAP_HELPER));
+        }
         return end(Op.PROG_UPDATE, cpu, key, htab.update(cpu, key, value, flags, false));
     }
 
@@ -537,7 +575,187 @@ public final class BpfMap {
             return end(Op.PROG_DELETE, cpu, key,
                     denied(Errno.EACCES, "verifier: write into map forbidden (BPF_F_RDONLY_PROG)"));
         }
+        if (isMapInMap) {
+            return end(Op.PROG_DELETE, cpu, key, denied(Errno.EINVAL, VERIFIER_MAP_IN_MAP_HELPER));
+        }
         return end(Op.PROG_DELETE, cpu, key, htab.htabMapDeleteElem(cpu, key));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // hash_of_maps: values are inner maps
+
+    /** check_map_func_compatibility: a program may only look a map of maps up. */
+    private static final String VERIFIER_MAP_IN_MAP_HELPER =
+            "verifier: a program may only call bpf_map_lookup_elem on a hash_of_maps map";
+
+    /** Whether this is a BPF_MAP_TYPE_HASH_OF_MAPS map. */
+    public boolean isMapInMap() {
+        return isMapInMap;
+    }
+
+    /**
+     * bpf_fd_htab_map_update_elem: {@code value} is a 4-byte descriptor (little-endian) of the inner map.
+     * bpf_map_fd_get_ptr resolves it (EBADF: no such map descriptor), checks it against the template (EINVAL) and
+     * takes a reference, which the element keeps; a failing update puts it again.
+     */
+    private Errno bpfFdHtabMapUpdateElem(int cpu, byte[] key, byte[] value, long flags) {
+        int ufd = (value[0] & 0xFF) | (value[1] & 0xFF) << 8 | (value[2] & 0xFF) << 16 | (value[3] & 0xFF) << 24;
+        BpfMap inner = runtime.mapByFd(ufd);
+        if (inner == null) {
+            return MapInMap.isStandardStream(ufd)
+                    ? denied(Errno.EINVAL, "descriptor " + ufd + " is open but not a BPF map")
+                    : denied(Errno.EBADF, "descriptor " + ufd + " is not open");
+        }
+        return fdHtabUpdate(cpu, key, inner, flags);
+    }
+
+    private Errno fdHtabUpdate(int cpu, byte[] key, BpfMap inner, long flags) {
+        MapInMap mim = htab.mapInMap();
+        OpResult mismatch = mim.metaEqualProblem(inner);
+        if (mismatch != null) {
+            return denied(mismatch.errno(), mismatch.detail());
+        }
+        inner.bpfMapInc();
+        Errno ret = htab.fdHtabMapUpdateElem(cpu, key, inner, flags);
+        if (ret != Errno.OK) {
+            inner.bpfMapPut();
+        }
+        return ret;
+    }
+
+    /**
+     * BPF_MAP_UPDATE_ELEM of a map of maps with {@code inner}'s descriptor as the value (what user space does with
+     * the fd create returned). EBADF when {@code inner}'s descriptor was closed.
+     */
+    public Errno updateInnerMap(int cpu, byte[] key, BpfMap inner, long flags) {
+        if (!(okCpu(cpu) && okKey(key)) || inner == null || !isMapInMap) {
+            return Errno.EINVAL;
+        }
+        begin(Op.UPDATE, cpu, key);
+        Errno ret = updateChecks(flags);
+        if (ret == Errno.OK) {
+            ret = inner.hasUserRefs() && runtime.mapByFd(inner.fd) == inner
+                    ? fdHtabUpdate(cpu, key, inner, flags)
+                    : denied(Errno.EBADF, "the inner map's descriptor is closed");
+        }
+        return end(Op.UPDATE, cpu, key, ret);
+    }
+
+    /**
+     * bpf_map_lookup_elem on a map of maps from a program on {@code cpu}: the inner map (which the program can then
+     * use), or null when the key is absent. EINVAL-free: a map of another type answers null.
+     */
+    public BpfMap progLookupInnerMap(int cpu, byte[] key) {
+        if (!(okCpu(cpu) && okKey(key)) || !isMapInMap || !progCanRead()) {
+            return null;
+        }
+        begin(Op.PROG_LOOKUP, cpu, key);
+        int elem = htab.htabMapLookupElemProg(cpu, key);
+        BpfMap inner = elem < 0 ? null : htab.innerMap(elem);
+        end(Op.PROG_LOOKUP, cpu, key, inner == null ? Errno.ENOENT : Errno.OK);
+        return inner;
+    }
+
+    /** The inner map template's facts ({@code null} unless this is a map of maps). */
+    public MapInfo innerMapTemplate() {
+        if (!isMapInMap) {
+            return null;
+        }
+        MapInMap.Template t = htab.mapInMap().template();
+        return new MapInfo(t.type(), t.keySize(), t.valueSize(), t.maxEntries(), t.mapFlags());
+    }
+
+    /** The inner map element {@code elem} of this map of maps refers to, or null (for views and tests). */
+    public BpfMap innerMapOfElem(int elem) {
+        return isMapInMap ? htab.innerMap(elem) : null;
+    }
+
+    /** The special fields of the value type (empty without BTF). */
+    public io.htablab.hashtab.htab.fields.FieldRecord fieldRecord() {
+        return htab.record();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Descriptor and references (a map of maps holds its inner maps)
+
+    /** The descriptor BPF_MAP_CREATE returned, in the runtime's table ({@link BpfRuntime#mapByFd}). */
+    public int fd() {
+        return fd;
+    }
+
+    /** Elements of maps of maps that refer to this map. */
+    public int outerRefs() {
+        return outerRefs;
+    }
+
+    /** bpf_map_inc: an element of a map of maps now refers to this map. */
+    void bpfMapInc() {
+        outerRefs++;
+        refsChanged();
+    }
+
+    /**
+     * bpf_map_put of an outer reference. When no element refers to the map any more and user space has closed its
+     * descriptor, the map is freed (its own inner maps, if it had any, are put in turn).
+     */
+    void bpfMapPut() {
+        if (outerRefs <= 0) {
+            throw new IllegalStateException("map " + id() + " put more often than taken");
+        }
+        outerRefs--;
+        refsChanged();
+        freeIfUnreferenced();
+    }
+
+    /** Loaded programs that use this map (each holds a reference through its used_maps). */
+    private int progRefs;
+
+    public int progRefs() {
+        return progRefs;
+    }
+
+    /** A loaded program uses this map (the verifier took a reference for the program's used_maps). */
+    public void bpfProgUseMap() {
+        progRefs++;
+        refsChanged();
+    }
+
+    /** A program that used this map is unloaded; the map is freed if nothing else holds it. */
+    public void bpfProgReleaseMap() {
+        if (progRefs <= 0) {
+            throw new IllegalStateException("map " + id() + " released by more programs than used it");
+        }
+        progRefs--;
+        refsChanged();
+        freeIfUnreferenced();
+    }
+
+    private void freeIfUnreferenced() {
+        if (outerRefs == 0 && progRefs == 0 && !hasUserRefs()) {
+            mapFree();
+        }
+    }
+
+    private void refsChanged() {
+        if (events.enabled()) {
+            events.accept(new MapEvent.MapRefsChanged(id(), outerRefs, hasUserRefs(), progRefs));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Injected lock failures
+
+    /**
+     * Make the {@code nth} acquisition from now of this map's {@code kind} locks fail with {@code errno} (spec 10.2):
+     * EDEADLK or ETIMEDOUT for the 6.18 profile's resilient locks; for 6.14 only the bucket lock's guard can fail,
+     * with EBUSY.
+     */
+    public OpResult injectLockFailure(io.htablab.hashtab.htab.lock.LockKind kind, int nth, Errno errno) {
+        if (kind == null || errno == null) {
+            return new OpResult(Errno.EINVAL, "lock kind and errno are required");
+        }
+        String problem = htab.injectLockFailure(kind, nth, errno);
+        return problem == null ? OpResult.OK : new OpResult(Errno.EINVAL, problem);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -689,7 +907,11 @@ public final class BpfMap {
             return Errno.EBADF;
         }
         fdOpen = false;
+        if (runtime != null) {
+            runtime.releaseFd(fd);
+        }
         htab.htabMapFreeInternalStructs();
+        refsChanged();
         return Errno.OK;
     }
 
@@ -709,6 +931,9 @@ public final class BpfMap {
         closeFd();
         freed = true;
         htab.htabMapFree();
+        if (events.enabled()) {
+            events.accept(new MapEvent.MapFreed(id()));
+        }
         if (runtime != null) {
             runtime.unregister(id());
         }

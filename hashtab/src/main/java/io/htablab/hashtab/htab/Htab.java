@@ -15,6 +15,9 @@ import io.htablab.hashtab.htab.fields.AsyncFields;
 import io.htablab.hashtab.htab.event.MapEvent;
 import io.htablab.hashtab.htab.freelist.PcpuFreelist;
 import io.htablab.hashtab.htab.hash.Jhash;
+import io.htablab.hashtab.htab.lock.HtabLocks;
+import io.htablab.hashtab.htab.lock.LockFailure;
+import io.htablab.hashtab.htab.lock.LockKind;
 import io.htablab.hashtab.htab.lru.BpfLru;
 import io.htablab.hashtab.htab.store.Buckets;
 import io.htablab.hashtab.htab.store.ElemStore;
@@ -73,10 +76,24 @@ public final class Htab implements HtabState {
     private final int[] specialEnd;
     /** The bpf_spin_lock BPF_F_LOCK takes (btf_record.spin_lock_off), or null. */
     private final SpecialField spinLock;
+    /** The kernel this map behaves like (fixed at creation). */
+    private final KernelProfile profile;
+    /** The simulated kernel the map lives in: nested programs are armed there. */
+    private final BpfRuntime runtime;
+    /** Who holds which of this map's locks, the 6.14 guard, injected failures. */
+    private final HtabLocks locks;
+    /** The CPU of the operation whose LRU pop is running (eviction runs inside it); -1 outside a pop. */
+    private int lruOpCpu = -1;
+    /** A hash_of_maps map's template and inner-map references; null for other types. */
+    private MapInMap mapInMap;
 
     private Htab(HtabGeometry geometry, int mapId, String name, MapType type, int keySize, int valueSize, long maxEntries, int mapFlags, int nBuckets,
-                 long elemSize, long numEntries, int hashrnd, int nrCpus, Listeners events, ElemStore store) {
+                 long elemSize, long numEntries, int hashrnd, int nrCpus, Listeners events, ElemStore store,
+                 BpfRuntime runtime) {
         this.geometry = geometry;
+        this.runtime = runtime;
+        this.profile = runtime.profile();
+        this.locks = new HtabLocks(profile.hasResilientLocks(), profile.hasMapLockedGuard(), nrCpus, nBuckets);
         this.mapId = mapId;
         this.name = name;
         this.type = type;
@@ -102,8 +119,14 @@ public final class Htab implements HtabState {
         this.store = store;
         this.freelist = prealloc && !lru ? new PcpuFreelist(nrCpus, (int) numEntries, events, mapId) : null;
         this.bpfLru = lru ? new BpfLru((int) numEntries, nrCpus, percpuLru, this::htabLruMapDeleteNode, events,
-                mapId)
+                mapId, profile.lruTargetFreeScaled(), profile.lruLocalFreeInHarvestOrder())
                 : null;
+        if (freelist != null) {
+            freelist.setLocks(locks);
+        }
+        if (bpfLru != null) {
+            bpfLru.setLocks(locks);
+        }
         this.record = geometry.attr().record();
         this.specialStart = new int[record.fields().size()];
         this.specialEnd = new int[record.fields().size()];
@@ -162,10 +185,11 @@ public final class Htab implements HtabState {
         Listeners sink = new Listeners(options.events());
         int mapId = options.runtime().allocId();
         Htab htab = new Htab(geometry, mapId, options.name(), type, keySize, valueSize, maxEntries, stored,
-                (int) nBuckets, elemSize, numEntries, hashrnd, p, sink, store);
+                (int) nBuckets, elemSize, numEntries, hashrnd, p, sink, store, options.runtime());
         if (sink.enabled()) {
             sink.accept(new MapEvent.MapCreated(mapId, options.name(), type, keySize, valueSize, maxEntries,
                     (int) nBuckets, elemSize, numEntries, hashrnd, p, stored, prealloc, valueStride));
+            sink.accept(new MapEvent.ProfileApplied(mapId, htab.profile.scenarioName()));
         }
         if (prealloc) {
             htab.preallocInit(options.creatingCpu());
@@ -181,7 +205,7 @@ public final class Htab implements HtabState {
             return;
         }
         freelist.pcpuFreelistPopulate((int) numEntries, creatingCpu);
-        if (type == MapType.HASH) {
+        if (hasExtraElems()) {
             freelist.allocExtraElems(creatingCpu);
         }
     }
@@ -214,6 +238,21 @@ public final class Htab implements HtabState {
 
     public boolean isPercpuLru() {
         return percpuLru;
+    }
+
+    /** htab_has_extra_elems: plain HASH, and before 6.15 hash_of_maps too (since then fd maps update in place). */
+    boolean hasExtraElems() {
+        return HtabGeometry.hasExtraElems(type, profile);
+    }
+
+    /** The kernel behaviour this map models. */
+    public KernelProfile profile() {
+        return profile;
+    }
+
+    /** The map's locks (holders, the 6.14 guard, injected failures), for views and tests. */
+    public HtabLocks locks() {
+        return locks;
     }
 
     /**
@@ -276,8 +315,16 @@ public final class Htab implements HtabState {
         }
     }
 
-    /** lookup_elem_raw: walk under the bucket lock, where no element can move, so no restart. */
+    /**
+     * lookup_elem_raw: walk under the bucket lock, where no element can move, so no restart. A program attached to
+     * this function (a nested program at {@link BpfRuntime.AttachPoint#LOOKUP_ELEM_RAW}) runs first, on the CPU that
+     * holds the lock.
+     */
     int lookupElemRaw(int bucket, int hash, byte[] key) {
+        if (runtime.nestedArmed()) {
+            runtime.attachPointReached(BpfRuntime.AttachPoint.LOOKUP_ELEM_RAW, locks.bucketHolder(bucket), mapId,
+                    events);
+        }
         if (!events.enabled()) {
             return lookupElemRawUntraced(bucket, hash, key);
         }
@@ -302,20 +349,60 @@ public final class Htab implements HtabState {
     }
 
     /**
-     * htab_lock_bucket. Resilient spinlocks can fail (EDEADLK/ETIMEDOUT) only under contention or re-entry,
-     * which atomic single-CPU operations never produce; this is the place to inject such failures later.
+     * htab_lock_bucket on {@code cpu}. 6.18: a resilient spinlock, which fails with EDEADLK when this CPU already
+     * holds the bucket (a program that fired inside the critical section came back to it) or when a failure was
+     * injected. 6.14: first the per-CPU guard slot {@code bucket & min(7, n_buckets-1)} (the hash's slot: the bucket
+     * index keeps the hash's low bits), EBUSY when this CPU holds the slot, also for another bucket sharing it.
+     * The bucket index is enough for the slot because the slot mask never exceeds the bucket mask.
      */
     Errno htabLockBucket(int bucket, int cpu) {
+        LockFailure f = locks.lockBucket(bucket, bucket, cpu);
+        if (f.failed()) {
+            if (events.enabled()) {
+                events.accept(new BucketEvent.BucketLockFailed(mapId, bucket, cpu, f.errno(), f.reason()));
+                events.accept(new MapEvent.Error(mapId, f.errno(), "htab_lock_bucket: " + f.reason()));
+            }
+            return f.errno();
+        }
         if (events.enabled()) {
+            if (locks.hasGuard()) {
+                int slot = locks.guardSlot(bucket);
+                events.accept(new BucketEvent.MapLockedChanged(mapId, cpu, slot, locks.mapLocked(cpu, slot)));
+            }
             events.accept(new BucketEvent.BucketLocked(mapId, bucket, cpu));
         }
         return Errno.OK;
     }
 
     void htabUnlockBucket(int bucket, int cpu) {
+        locks.unlockBucket(bucket, bucket, cpu);
         if (events.enabled()) {
             events.accept(new BucketEvent.BucketUnlocked(mapId, bucket, cpu));
+            if (locks.hasGuard()) {
+                int slot = locks.guardSlot(bucket);
+                events.accept(new BucketEvent.MapLockedChanged(mapId, cpu, slot, locks.mapLocked(cpu, slot)));
+            }
         }
+    }
+
+    /**
+     * Make the {@code nth} acquisition from now of this map's {@code kind} locks fail with {@code errno}.
+     *
+     * @return null when accepted, else why not (the profile's locks cannot fail that way, the map has no such lock)
+     */
+    public String injectLockFailure(LockKind kind, int nth, Errno errno) {
+        if (kind == LockKind.LRU && !lru) {
+            return "map " + name + " is not an LRU map: it has no LRU locks";
+        }
+        if (kind == LockKind.FREELIST && freelist == null) {
+            return "map " + name + " has no per-CPU freelist (only preallocated hash, percpu_hash and hash_of_maps"
+                    + " maps have one)";
+        }
+        String problem = locks.inject(kind, nth, errno);
+        if (problem == null && events.enabled()) {
+            events.accept(new MapEvent.LockFailureInjected(mapId, kind.scenarioName(), nth, errno));
+        }
+        return problem;
     }
 
     private void linkHead(int bucket, int elem) {
@@ -527,6 +614,14 @@ public final class Htab implements HtabState {
         int elem;
         if (prealloc) {
             if (oldElem >= 0) {
+                if (profile.guardsExtraElemReentry() && freelist.extraInUse(cpu)) {
+                    // A replacing update on this CPU is still between its extra swap and the release of the element
+                    // it replaced (this update runs nested inside it): taking the extra now would hand out that
+                    // element while it is being released. Seen as EBUSY on 6.18.44.
+                    allocError = fail(Errno.EBUSY, "CPU " + cpu + "'s extra element is in use by the replacing update"
+                            + " this one is nested in");
+                    return -1;
+                }
                 // Replacing: the CPU's spare element takes the new value and the old element becomes the spare,
                 // so a full map can still replace keys without touching the freelist.
                 elem = freelist.swapExtra(cpu, oldElem);
@@ -571,6 +666,9 @@ public final class Htab implements HtabState {
 
     /** {@link #freeHtabElem(int, int)} saying why the element goes (for the release events). */
     void freeHtabElem(int cpu, int elem, CancelReason reason) {
+        if (mapInMap != null) {
+            mapInMap.putFdValue(elem); // htab_put_fd_value: the inner map reference goes first
+        }
         checkAndFreeFields(elem, reason, cpu);
         decElemCount();
         if (prealloc) {
@@ -592,6 +690,10 @@ public final class Htab implements HtabState {
      * kernel calls it: after the unlink, before the element can be reused.
      */
     void checkAndFreeFields(int elem, CancelReason reason, int cpu) {
+        if (runtime.nestedArmed()) {
+            // bpf_obj_free_fields is called for every element check_and_free_fields sees, fields or not.
+            runtime.attachPointReached(BpfRuntime.AttachPoint.BPF_OBJ_FREE_FIELDS, cpu, mapId, events);
+        }
         if (asyncFields != null) {
             asyncFields.release(elem, reason, cpu);
         }
@@ -613,8 +715,14 @@ public final class Htab implements HtabState {
         }
     }
 
-    /** htab_map_free: whatever fields are still set go with the map's memory. */
+    /** htab_map_free: whatever fields are still set go with the map's memory; a map of maps drops its inner maps. */
     public void htabMapFree() {
+        if (mapInMap != null) {
+            // fd_htab_map_free: every linked element's inner map reference goes
+            for (int e : linkedElements()) {
+                mapInMap.putFdValue(e);
+            }
+        }
         if (asyncFields != null) {
             asyncFields.mapFree();
         }
@@ -770,6 +878,9 @@ public final class Htab implements HtabState {
                 return htabPercpuMapUpdateElem(cpu, key, value, flags, onallcpus);
             case LRU_HASH:
                 return htabLruMapUpdateElem(cpu, key, value, flags);
+            case HASH_OF_MAPS:
+                // the value names an inner map by descriptor; BpfMap resolves it and calls fdHtabMapUpdateElem
+                return fail(Errno.EINVAL, "a hash_of_maps value is an inner map descriptor, not bytes");
             default:
                 return htabLruPercpuMapUpdateElem(cpu, key, value, flags, onallcpus);
         }
@@ -777,6 +888,14 @@ public final class Htab implements HtabState {
 
     /** htab_map_update_elem (HASH, spec 5.4). */
     public Errno htabMapUpdateElem(int cpu, byte[] key, byte[] value, long mapFlags) {
+        return htabMapUpdateElem(cpu, key, value, mapFlags, null);
+    }
+
+    /**
+     * htab_map_update_elem; {@code inner} is the inner map a hash_of_maps element gets (6.14 path: the element is
+     * replaced like a HASH element), already counted by the caller; the new element takes over that reference.
+     */
+    private Errno htabMapUpdateElem(int cpu, byte[] key, byte[] value, long mapFlags, BpfMap inner) {
         if (Long.compareUnsigned(mapFlags & ~BPF_F_LOCK, BPF_EXIST) > 0) {
             return fail(Errno.EINVAL, "update flags must be BPF_ANY, BPF_NOEXIST or BPF_EXIST (+F_LOCK)");
         }
@@ -817,16 +936,34 @@ public final class Htab implements HtabState {
             htabUnlockBucket(b, cpu);
             return allocError;
         }
+        if (inner != null) {
+            mapInMap.store(lNew, inner);
+        }
         // Publish the new element before unlinking the old one: a concurrent reader finds one of them.
         linkHead(b, lNew);
+        BpfMap oldInner = null;
         if (lOld >= 0) {
             unlink(b, lOld);
             if (prealloc) {
+                if (mapInMap != null) {
+                    // the old inner map is put after the unlock (it may take locks of its own)
+                    oldInner = mapInMap.take(lOld);
+                }
+                boolean guardExtra = profile.guardsExtraElemReentry();
+                if (guardExtra) {
+                    freelist.setExtraInUse(cpu, true);
+                }
                 // The old element is already the CPU's spare: its fields must go before anyone reuses it.
                 checkAndFreeFields(lOld, CancelReason.REPLACE, cpu);
+                if (guardExtra) {
+                    freelist.setExtraInUse(cpu, false);
+                }
             }
         }
         htabUnlockBucket(b, cpu);
+        if (oldInner != null) {
+            oldInner.bpfMapPut();
+        }
         if (lOld >= 0 && !prealloc) {
             freeHtabElem(cpu, lOld, CancelReason.REPLACE);
         }
@@ -865,11 +1002,88 @@ public final class Htab implements HtabState {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // hash_of_maps (an fd htab): each value is an inner map, held by the element
+
+    /** Make this map a map of maps with {@code m}'s template (right after creation, before any operation). */
+    void attachMapInMap(MapInMap m) {
+        if (type != MapType.HASH_OF_MAPS) {
+            throw new IllegalStateException("only a hash_of_maps map has inner maps");
+        }
+        this.mapInMap = m;
+    }
+
+    MapInMap mapInMap() {
+        return mapInMap;
+    }
+
+    /** The inner map element {@code elem} refers to (what a program's lookup returns), or null. */
+    BpfMap innerMap(int elem) {
+        return mapInMap == null ? null : mapInMap.ref(elem);
+    }
+
+    /**
+     * bpf_fd_htab_map_update_elem once map_fd_get_ptr has taken {@code inner}'s reference: {@code inner} becomes the
+     * value of {@code key}. 6.18 (htab_map_update_elem_in_place): an existing element stays where it is and its
+     * pointer is swapped under the bucket lock; a new key takes an element from the freelist (no extra elements).
+     * 6.14 (htab_map_update_elem): the element is replaced as in a HASH map. Either way the replaced inner map is put
+     * after the unlock. On failure the reference is still the caller's to put.
+     */
+    Errno fdHtabMapUpdateElem(int cpu, byte[] key, BpfMap inner, long mapFlags) {
+        byte[] value = MapInMap.idValue(inner);
+        if (!profile.fdHtabUpdatesInPlace()) {
+            return htabMapUpdateElem(cpu, key, value, mapFlags, inner);
+        }
+        if (Long.compareUnsigned(mapFlags, BPF_EXIST) > 0) {
+            return fail(Errno.EINVAL, "update flags must be BPF_ANY, BPF_NOEXIST or BPF_EXIST");
+        }
+        int hash = htabMapHash(key);
+        int b = selectBucket(hash);
+        Errno ret = htabLockBucket(b, cpu);
+        if (ret != Errno.OK) {
+            return ret;
+        }
+        int lOld = lookupElemRaw(b, hash, key);
+        ret = checkFlags(lOld, mapFlags);
+        if (ret != Errno.OK) {
+            htabUnlockBucket(b, cpu);
+            return fail(ret, ret == Errno.EEXIST ? "key exists (BPF_NOEXIST)" : "key absent (BPF_EXIST)");
+        }
+        BpfMap oldInner = null;
+        if (lOld >= 0) {
+            // In place: a concurrent lookup sees the old or the new inner map, never a missing key.
+            oldInner = mapInMap.take(lOld);
+            copyValueIn(lOld, 0, value, 0, valueSize, -1);
+            mapInMap.store(lOld, inner);
+        } else {
+            int lNew = allocHtabElem(cpu, key, value, hash, false, -1);
+            if (lNew < 0) {
+                htabUnlockBucket(b, cpu);
+                return allocError;
+            }
+            mapInMap.store(lNew, inner);
+            linkHead(b, lNew);
+        }
+        htabUnlockBucket(b, cpu);
+        if (oldInner != null) {
+            oldInner.bpfMapPut();
+        }
+        return Errno.OK;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // LRU paths (spec 9.10). The LRU is reached only through BpfLru; nodes are element indices.
 
     /** prealloc_lru_pop: a node from the LRU (may evict), counted and keyed; -1 when none (ENOMEM). */
     int preallocLruPop(int cpu, byte[] key, int hash) {
-        int node = bpfLru.bpfLruPopFree(cpu, hash);
+        // Evictions run inside the pop, on this CPU: they lock buckets as this CPU.
+        int outer = lruOpCpu;
+        lruOpCpu = cpu;
+        int node;
+        try {
+            node = bpfLru.bpfLruPopFree(cpu, hash);
+        } finally {
+            lruOpCpu = outer;
+        }
         if (node < 0) {
             return -1;
         }
@@ -974,7 +1188,7 @@ public final class Htab implements HtabState {
      */
     boolean htabLruMapDeleteNode(int node, int hash) {
         int b = selectBucket(hash);
-        int cpu = -1; // eviction runs inside another operation; lock events carry no CPU of their own
+        int cpu = lruOpCpu; // eviction runs inside the pop of an operation on this CPU
         if (htabLockBucket(b, cpu) != Errno.OK) {
             return false;
         }
@@ -1031,10 +1245,17 @@ public final class Htab implements HtabState {
      * @return the value, or null (ENOENT)
      */
     public byte[] htabMapLookupAndDeleteElem(int cpu, byte[] key, long flags) {
+        ValueResult r = htabMapLookupAndDeleteElemResult(cpu, key, flags);
+        return r.isOk() ? r.value() : null;
+    }
+
+    /** {@link #htabMapLookupAndDeleteElem} with the errno (ENOENT, or the bucket lock's failure). */
+    public ValueResult htabMapLookupAndDeleteElemResult(int cpu, byte[] key, long flags) {
         int hash = htabMapHash(key);
         int b = selectBucket(hash);
-        if (htabLockBucket(b, cpu) != Errno.OK) {
-            return null;
+        Errno locked = htabLockBucket(b, cpu);
+        if (locked != Errno.OK) {
+            return ValueResult.error(locked);
         }
         int l = lookupElemRaw(b, hash, key);
         byte[] value = null;
@@ -1045,10 +1266,10 @@ public final class Htab implements HtabState {
         htabUnlockBucket(b, cpu);
         if (l < 0) {
             fail(Errno.ENOENT, "key absent");
-            return null;
+            return ValueResult.error(Errno.ENOENT);
         }
         freeElem(cpu, l);
-        return value;
+        return ValueResult.ok(value);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1176,6 +1397,18 @@ public final class Htab implements HtabState {
      * generic_map_update_batch: one syscall update per item with {@code elemFlags}, stopping at the first error.
      */
     public BatchResult genericMapUpdateBatch(int cpu, List<byte[]> keys, List<byte[]> values, long elemFlags) {
+        return genericMapUpdateBatch(cpu, keys, values, elemFlags, (c, k, v, f) -> update(c, k, v, f, true));
+    }
+
+    /** One item of generic_map_update_batch: bpf_map_update_value for the map's type. */
+    @FunctionalInterface
+    interface ItemUpdate {
+        Errno update(int cpu, byte[] key, byte[] value, long flags);
+    }
+
+    /** generic_map_update_batch with {@code item} doing each update (a map of maps resolves descriptors there). */
+    BatchResult genericMapUpdateBatch(int cpu, List<byte[]> keys, List<byte[]> values, long elemFlags,
+                                      ItemUpdate item) {
         long requested = keys.size();
         if ((elemFlags & ~BPF_F_LOCK) != 0 || ((elemFlags & BPF_F_LOCK) != 0 && !hasSpinLock())) {
             fail(Errno.EINVAL, "batch elem_flags must be 0 or BPF_F_LOCK (with a spin lock)");
@@ -1187,7 +1420,7 @@ public final class Htab implements HtabState {
         int cp;
         Errno err = Errno.OK;
         for (cp = 0; cp < requested; cp++) {
-            err = update(cpu, keys.get(cp), values.get(cp), elemFlags, true);
+            err = item.update(cpu, keys.get(cp), values.get(cp), elemFlags);
             if (err != Errno.OK) {
                 break;
             }

@@ -16,9 +16,16 @@ import io.htablab.hashtab.htab.fields.MapBtf;
  * @param mapFlags    BPF_F_* create flags as given (RDONLY/WRONLY included)
  * @param numaNode    the NUMA node; only meaningful with {@link MapFlag#NUMA_NODE}
  * @param btf         the key/value BTF types (btf_key_type_id/btf_value_type_id), or null for a map without BTF
+ * @param innerMapFd  inner_map_fd: the descriptor of a hash_of_maps map's inner map template (0 when not given;
+ *                    the engine's descriptors are those of {@link BpfRuntime#mapByFd}). Other types ignore it.
  */
 public record HtabAttr(MapType type, long keySize, long valueSize, long maxEntries, int mapFlags, int numaNode,
-                       MapBtf btf) {
+                       MapBtf btf, int innerMapFd) {
+
+    public HtabAttr(MapType type, long keySize, long valueSize, long maxEntries, int mapFlags, int numaNode,
+                    MapBtf btf) {
+        this(type, keySize, valueSize, maxEntries, mapFlags, numaNode, btf, 0);
+    }
 
     public HtabAttr(MapType type, long keySize, long valueSize, long maxEntries, int mapFlags, int numaNode) {
         this(type, keySize, valueSize, maxEntries, mapFlags, numaNode, null);
@@ -30,7 +37,12 @@ public record HtabAttr(MapType type, long keySize, long valueSize, long maxEntri
 
     /** The same attributes with BTF types. */
     public HtabAttr withBtf(MapBtf newBtf) {
-        return new HtabAttr(type, keySize, valueSize, maxEntries, mapFlags, numaNode, newBtf);
+        return new HtabAttr(type, keySize, valueSize, maxEntries, mapFlags, numaNode, newBtf, innerMapFd);
+    }
+
+    /** The same attributes with inner_map_fd {@code fd}. */
+    public HtabAttr withInnerMapFd(int fd) {
+        return new HtabAttr(type, keySize, valueSize, maxEntries, mapFlags, numaNode, btf, fd);
     }
 
     /** The value's special fields; empty without BTF. */

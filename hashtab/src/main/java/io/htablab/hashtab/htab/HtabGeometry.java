@@ -54,9 +54,20 @@ public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr att
         return compute(attr, possibleCpus, DEFAULT_ONLINE_NUMA_NODES, true, true);
     }
 
-    /** Checks and sizes a map for the machine and privileges {@code options} describe. */
+    /** Checks and sizes a map for the machine, privileges and kernel profile {@code options} describe. */
     public static HtabGeometry compute(HtabAttr attr, MapOptions options) {
-        return compute(attr, options.possibleCpus(), options.onlineNumaNodes(), options.capBpf(), options.capSysAdmin());
+        return compute(attr, options.possibleCpus(), options.onlineNumaNodes(), options.capBpf(), options.capSysAdmin(),
+                options.runtime().profile());
+    }
+
+    /**
+     * The checks BPF_MAP_CREATE makes before the type's allocation (BTF load, generic checks, the type's pre-check,
+     * the privilege check): null when they pass, else the failing geometry. A map of maps checks its inner map
+     * template between these and the sizing.
+     */
+    public static HtabGeometry checkBeforeAlloc(HtabAttr attr, MapOptions options) {
+        return checkBeforeAlloc(attr, options.possibleCpus(), options.onlineNumaNodes(), options.capBpf(),
+                options.capSysAdmin());
     }
 
     /**
@@ -66,6 +77,27 @@ public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr att
      */
     public static HtabGeometry compute(HtabAttr attr, int possibleCpus, int onlineNumaNodes,
                                        boolean capBpf, boolean capSysAdmin) {
+        return compute(attr, possibleCpus, onlineNumaNodes, capBpf, capSysAdmin, KernelProfile.defaultProfile());
+    }
+
+    /** {@link #compute(HtabAttr, int, int, boolean, boolean)} for the kernel {@code profile} models. */
+    public static HtabGeometry compute(HtabAttr attr, int possibleCpus, int onlineNumaNodes,
+                                       boolean capBpf, boolean capSysAdmin, KernelProfile profile) {
+        HtabGeometry early = checkBeforeAlloc(attr, possibleCpus, onlineNumaNodes, capBpf, capSysAdmin);
+        if (early != null) {
+            return early;
+        }
+        HtabGeometry sized = htabMapAllocSizing(attr, possibleCpus, profile);
+        if (!sized.isOk()) {
+            return sized;
+        }
+        // map_create checks the BTF after the map is allocated (spec 2.2 step 13)
+        HtabGeometry btfBad = mapCheckBtf(attr, possibleCpus, capBpf);
+        return btfBad != null ? btfBad : sized;
+    }
+
+    private static HtabGeometry checkBeforeAlloc(HtabAttr attr, int possibleCpus, int onlineNumaNodes,
+                                                 boolean capBpf, boolean capSysAdmin) {
         HtabGeometry unloaded = btfLoadCheck(attr, possibleCpus);
         if (unloaded != null) {
             return unloaded;
@@ -82,13 +114,7 @@ public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr att
             return fail(Errno.EPERM, Field.TYPE, "creating " + uapiName(attr.type()) + " needs CAP_BPF: the kernel returns EPERM",
                     attr, possibleCpus);
         }
-        HtabGeometry sized = htabMapAllocSizing(attr, possibleCpus);
-        if (!sized.isOk()) {
-            return sized;
-        }
-        // map_create checks the BTF after the map is allocated (spec 2.2 step 13)
-        HtabGeometry btfBad = mapCheckBtf(attr, possibleCpus, capBpf);
-        return btfBad != null ? btfBad : sized;
+        return null;
     }
 
     /**
@@ -192,6 +218,11 @@ public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr att
     /** htab_map_alloc_check: the type-specific pre-checks, in the kernel's order (spec 2.3). */
     private static HtabGeometry htabMapAllocCheck(HtabAttr attr, int possibleCpus, boolean capSysAdmin) {
         MapType type = attr.type();
+        if (type.isMapInMap() && attr.valueSize() != 4) {
+            // fd_htab_map_alloc_check, before anything htab_map_alloc_check looks at
+            return fail(Errno.EINVAL, Field.VALUE_SIZE, "a hash_of_maps value is a 4-byte map descriptor (value_size "
+                    + attr.valueSize() + "): the kernel returns EINVAL", attr, possibleCpus);
+        }
         int flags = attr.mapFlags() & ~MapFlag.TOKEN_FD;
         boolean percpu = type.isPercpu();
         boolean lru = type.isLru();
@@ -237,7 +268,7 @@ public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr att
     }
 
     /** The sizing part of htab_map_alloc (spec 2.4 steps 1-5). */
-    private static HtabGeometry htabMapAllocSizing(HtabAttr attr, int possibleCpus) {
+    private static HtabGeometry htabMapAllocSizing(HtabAttr attr, int possibleCpus, KernelProfile profile) {
         long maxEntries = attr.maxEntries();
         if (attr.isPercpuLru()) {
             long rounded = roundUp(maxEntries, possibleCpus);
@@ -253,8 +284,17 @@ public record HtabGeometry(Errno errno, String reason, Field field, HtabAttr att
             return fail(Errno.E2BIG, Field.MAX_ENTRIES, "max_entries " + maxEntries + " needs " + nBuckets
                     + " buckets; the kernel allows at most 2^27: it returns E2BIG", attr, possibleCpus);
         }
-        long numEntries = maxEntries + (attr.type() == MapType.HASH ? possibleCpus : 0);
+        long numEntries = maxEntries + (hasExtraElems(attr.type(), profile) ? possibleCpus : 0);
         return new HtabGeometry(Errno.OK, null, null, attr, possibleCpus, maxEntries, nBuckets, elemSize, numEntries);
+    }
+
+    /**
+     * htab_has_extra_elems: which maps keep one spare element per CPU for replacing updates. Plain HASH always;
+     * hash_of_maps only before 6.15 (it updates in place since). Memory usage still charges the per-CPU pointer
+     * slots of a hash_of_maps map (verified on 6.18.44).
+     */
+    public static boolean hasExtraElems(MapType type, KernelProfile profile) {
+        return type == MapType.HASH || (type == MapType.HASH_OF_MAPS && !profile.fdHtabUpdatesInPlace());
     }
 
     /** fdinfo {@code memlock} of a preallocated map, or of a non-preallocated map holding nothing. */

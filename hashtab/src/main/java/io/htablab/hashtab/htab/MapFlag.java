@@ -12,7 +12,9 @@ public enum MapFlag {
     WRONLY(0x10, "wronly"),
     RDONLY_PROG(0x80, "rdonly_prog"),
     WRONLY_PROG(0x100, "wronly_prog"),
-    NUMA_NODE(0x4, "numa_node");
+    NUMA_NODE(0x4, "numa_node"),
+    /** BPF_F_INNER_MAP: lets an array inner map differ in max_entries; no hash map accepts it (EINVAL). */
+    INNER_MAP(0x1000, "inner_map");
 
     /** Every create flag the hash family accepts (BPF_F_* mask 0x1DF). */
     public static final int HTAB_CREATE_FLAG_MASK = 0x1DF;

@@ -30,15 +30,23 @@ public final class Bpf {
     public static final int BPF_MAP_GET_FD_BY_ID = 14;
     public static final int BPF_OBJ_GET_INFO_BY_FD = 15;
     public static final int BPF_BTF_LOAD = 18;
+    public static final int BPF_RAW_TRACEPOINT_OPEN = 17;
     public static final int BPF_MAP_LOOKUP_AND_DELETE_ELEM = 21;
     public static final int BPF_MAP_LOOKUP_BATCH = 24;
     public static final int BPF_MAP_LOOKUP_AND_DELETE_BATCH = 25;
     public static final int BPF_MAP_UPDATE_BATCH = 26;
     public static final int BPF_MAP_DELETE_BATCH = 27;
+    public static final int BPF_LINK_CREATE = 28;
 
     /** The helper's scratch map type; the hash types come from {@code MapType.uapiValue()}. */
     public static final int BPF_MAP_TYPE_ARRAY = 2;
     public static final int BPF_PROG_TYPE_SCHED_CLS = 3;
+    /** fentry/fexit/tp_btf programs: attached to a kernel function or tracepoint named by a vmlinux BTF id. */
+    public static final int BPF_PROG_TYPE_TRACING = 26;
+    /** expected_attach_type of a tp_btf program (a BTF-typed raw tracepoint). */
+    public static final int BPF_TRACE_RAW_TP = 23;
+    /** expected_attach_type of an fentry program (runs on entry of a kernel function, from its trampoline). */
+    public static final int BPF_TRACE_FENTRY = 24;
 
     /** open_flags of BPF_MAP_GET_FD_BY_ID: a descriptor that may only read the map from user space. */
     public static final int BPF_F_RDONLY = 0x8;
@@ -137,6 +145,9 @@ public final class Bpf {
     }
 
     // ---------------------------------------------------------------- attr builders
+
+    /** Offset of inner_map_fd in BPF_MAP_CREATE's attr (a hash_of_maps map's inner map template). */
+    public static final int INNER_MAP_FD_OFFSET = 20;
 
     /** BPF_MAP_CREATE: map_type 0, key_size 4, value_size 8, max_entries 12, map_flags 16, numa_node 24, map_name 28. */
     public static Memory mapCreateAttr(int mapType, int keySize, int valueSize, int maxEntries, int mapFlags,
@@ -340,6 +351,51 @@ public final class Bpf {
                 logBuf == null ? 0 : 1, logBuf, logBuf == null ? 0 : (int) logBuf.size()));
     }
 
+    /** BPF_PROG_LOAD through attach_btf_id (offset 108) and attach_btf_obj_fd (112, 0 = vmlinux). */
+    static final int PROG_LOAD_TRACING_ATTR_SIZE = 116;
+
+    /**
+     * BPF_PROG_LOAD of a BPF_PROG_TYPE_TRACING program: {@code expectedAttachType} (fentry, tp_btf) at offset 68 and
+     * the vmlinux BTF id of its target (a FUNC for fentry, a {@code btf_trace_*} TYPEDEF for tp_btf) at 108.
+     */
+    public long progLoadTracing(byte[] insns, int expectedAttachType, int attachBtfId, Memory logBuf) {
+        Memory code = copyOf(insns);
+        Memory lic = copyOf("GPL\0".getBytes(StandardCharsets.US_ASCII));
+        Memory a = zeroed(PROG_LOAD_TRACING_ATTR_SIZE);
+        a.setInt(0, BPF_PROG_TYPE_TRACING);
+        a.setInt(4, insns.length / BpfInsn.SIZE);
+        a.setLong(8, address(code));
+        a.setLong(16, address(lic));
+        if (logBuf != null) {
+            a.setInt(24, 1);
+            a.setInt(28, (int) logBuf.size());
+            a.setLong(32, address(logBuf));
+        }
+        a.setInt(68, expectedAttachType);
+        a.setInt(108, attachBtfId);
+        long r = call(BPF_PROG_LOAD, a);
+        Reference.reachabilityFence(code);
+        Reference.reachabilityFence(lic);
+        return r;
+    }
+
+    /** BPF_RAW_TRACEPOINT_OPEN of a tracing program (name 0: the target is the program's attach_btf_id): a link fd. */
+    public long rawTracepointOpen(int progFd) {
+        Memory a = zeroed(16);
+        a.setLong(0, 0);
+        a.setInt(8, progFd);
+        return call(BPF_RAW_TRACEPOINT_OPEN, a);
+    }
+
+    /** BPF_LINK_CREATE of a tracing program: prog_fd 0, target_fd 4 (0), attach_type 8. */
+    public long linkCreate(int progFd, int attachType) {
+        Memory a = zeroed(16);
+        a.setInt(0, progFd);
+        a.setInt(4, 0);
+        a.setInt(8, attachType);
+        return call(BPF_LINK_CREATE, a);
+    }
+
     /** clock_gettime(clockid) in nanoseconds (CLOCK_REALTIME 0, CLOCK_MONOTONIC 1, CLOCK_BOOTTIME 7). */
     public static long clockGettime(int clockId) {
         Memory ts = zeroed(16);
@@ -405,6 +461,26 @@ public final class Bpf {
         if (fd >= 0) {
             LibC.close((int) fd);
         }
+    }
+
+    /**
+     * What bpf_get_current_pid_tgid returns for the calling thread: the process id (tgid) in the upper 32 bits, the
+     * thread id in the lower.
+     */
+    public static long currentPidTgid() {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        long nr = switch (arch) {
+            case "amd64", "x86_64" -> 186;
+            case "aarch64", "arm64", "riscv64", "loongarch64" -> 178;
+            case "s390x" -> 236;
+            case "ppc64le", "ppc64" -> 207;
+            default -> -1;
+        };
+        if (nr < 0) {
+            throw new KernelHarnessException("no gettid number known for architecture '" + arch + "'");
+        }
+        long tid = LibC.syscall(nr, 0, null, 0);
+        return ProcessHandle.current().pid() << 32 | (tid & 0xFFFF_FFFFL);
     }
 
     /** The CPU the calling thread runs on, or -1. */

@@ -82,6 +82,16 @@ public final class BpfAssembler {
         return emit(new BpfInsn(BpfInsn.BPF_JMP | BpfInsn.BPF_JEQ | BpfInsn.BPF_K, dst, 0, off, imm));
     }
 
+    /** {@code if dst != src goto +off}. */
+    public BpfAssembler jneReg(int dst, int src, int off) {
+        return emit(new BpfInsn(BpfInsn.BPF_JMP | BpfInsn.BPF_JNE | BpfInsn.BPF_X, dst, src, off, 0));
+    }
+
+    /** {@code *(size *)(dst + off) = imm}. */
+    public BpfAssembler stImm(int size, int dst, int off, int imm) {
+        return emit(new BpfInsn(BpfInsn.BPF_ST | BpfInsn.BPF_MEM | BpfInsn.sizeBits(size), dst, 0, off, imm));
+    }
+
     public BpfAssembler exit() {
         return emit(new BpfInsn(BpfInsn.BPF_JMP | BpfInsn.BPF_EXIT, 0, 0, 0, 0));
     }

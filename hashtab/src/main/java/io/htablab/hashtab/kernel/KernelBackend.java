@@ -8,6 +8,7 @@ import io.htablab.hashtab.htab.ValueResult;
 import com.sun.jna.Memory;
 import io.htablab.hashtab.htab.Errno;
 import io.htablab.hashtab.htab.HtabAttr;
+import io.htablab.hashtab.htab.KernelProfile;
 import io.htablab.hashtab.htab.MapFlag;
 import io.htablab.hashtab.htab.MapType;
 import io.htablab.hashtab.scenario.Backend;
@@ -84,6 +85,13 @@ public final class KernelBackend implements Backend {
         private FieldRecord record = FieldRecord.EMPTY;
         /** op -> program fd, or -errno when the verifier refused it (remembered: it would refuse again). */
         private final Map<HelperPrograms.Op, Long> programs = new EnumMap<>(HelperPrograms.Op.class);
+        /** bpf_map_info.id, what a map of maps' lookups return for this map. */
+        private int id = -1;
+        /** Map of maps: the inner map template's key and value size (for the inner-lookup programs). */
+        private int innerKeySize;
+        private int innerValueSize;
+        /** Map of maps: its own programs (inner id, inner lookup) and their scratch maps, closed with it. */
+        private final Map<String, Long> mapInMapFds = new java.util.HashMap<>();
         /** Timer/wq programs by shape (op, field, callback): fd, or -errno when refused. */
         private final Map<String, Long> timerPrograms = new java.util.HashMap<>();
         /** The clock each timer was initialised with (for absolute starts), by key hex and field offset. */
@@ -122,6 +130,11 @@ public final class KernelBackend implements Backend {
             return name;
         }
 
+        @Override
+        public int id() {
+            return id;
+        }
+
         /** The map's descriptor, -1 once closed. */
         public int fd() {
             return (int) fd;
@@ -147,6 +160,10 @@ public final class KernelBackend implements Backend {
                 Bpf.closeFd(p);
             }
             programs.clear();
+            for (Long p : mapInMapFds.values()) {
+                Bpf.closeFd(p);
+            }
+            mapInMapFds.clear();
             for (Long p : timerPrograms.values()) {
                 Bpf.closeFd(p);
             }
@@ -297,6 +314,19 @@ public final class KernelBackend implements Backend {
         }
     }
 
+    /**
+     * The scenario's {@code profile P}: the live kernel is what it is, so a profile it is not refuses the whole run
+     * (as a {@code cpus N} it does not have does).
+     */
+    @Override
+    public void setProfile(KernelProfile profile) throws CpusMismatchException {
+        if (profile != KernelProfile.running()) {
+            String release = KernelProfile.runningRelease();
+            throw new CpusMismatchException("the scenario wants kernel profile " + profile + " but this kernel is "
+                    + (release == null ? "of unknown version" : release) + "; refusing to run");
+        }
+    }
+
     @Override
     public Errno selectCpu(int cpu) {
         if (cpu < 0 || cpu >= cpuIds.size()) {
@@ -355,6 +385,7 @@ public final class KernelBackend implements Backend {
         checkOpen();
         Memory a = Bpf.mapCreateAttr(attr.type().uapiValue(), (int) attr.keySize(), (int) attr.valueSize(),
                 (int) attr.maxEntries(), attr.mapFlags(), attr.numaNode(), name);
+        a.setInt(Bpf.INNER_MAP_FD_OFFSET, attr.innerMapFd());
         long fd = sys(Bpf.BPF_MAP_CREATE, a);
         if (fd < 0) {
             return new Created(errno(-fd), null);
@@ -365,6 +396,7 @@ public final class KernelBackend implements Backend {
         long max = r < 0 ? attr.maxEntries() : Integer.toUnsignedLong(info.getInt(16));
         KernelMap m = new KernelMap(name, fd, attr.type(), (int) attr.keySize(), (int) attr.valueSize(), max,
                 cpuIds.size());
+        rememberIdAndTemplate(m, r < 0 ? null : info, attr);
         openMaps.add(m);
         Reference.reachabilityFence(this);
         return new Created(Errno.OK, m);
@@ -391,6 +423,7 @@ public final class KernelBackend implements Backend {
         Memory a = Bpf.mapCreateAttr(attr.type().uapiValue(), (int) attr.keySize(), (int) attr.valueSize(),
                 (int) attr.maxEntries(), attr.mapFlags(), attr.numaNode(), name, (int) btfFd, btf.keyTypeId(),
                 btf.valueTypeId());
+        a.setInt(Bpf.INNER_MAP_FD_OFFSET, attr.innerMapFd());
         long fd = sys(Bpf.BPF_MAP_CREATE, a);
         if (fd < 0) {
             Bpf.closeFd(btfFd);
@@ -403,6 +436,7 @@ public final class KernelBackend implements Backend {
                 cpuIds.size());
         m.btfFd = btfFd;
         m.btfValueTypeId = btf.valueTypeId();
+        rememberIdAndTemplate(m, r < 0 ? null : info, attr);
         m.record = attr.record();
         openMaps.add(m);
         Reference.reachabilityFence(this);
@@ -412,6 +446,135 @@ public final class KernelBackend implements Backend {
     private static String lastLine(String log) {
         String[] lines = log.split("\n");
         return lines.length == 0 ? "" : lines[lines.length - 1];
+    }
+
+    /** The map's id (info offset 4), and for a map of maps its template's sizes (from the inner map's handle). */
+    private void rememberIdAndTemplate(KernelMap m, Memory info, HtabAttr attr) {
+        if (info != null) {
+            m.id = info.getInt(4);
+        }
+        if (attr.type().isMapInMap()) {
+            for (KernelMap other : openMaps) {
+                if (other.fd == attr.innerMapFd()) {
+                    m.innerKeySize = other.keySize;
+                    m.innerValueSize = other.valueSize;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ maps of maps
+
+    @Override
+    public int descriptor(MapHandle map) {
+        return live(map).fd();
+    }
+
+    /**
+     * A program's lookup in a map of maps yields the inner map, not bytes; the harness reads the inner map's id
+     * through the returned map pointer (offsetof(struct bpf_map, id) from the kernel's BTF).
+     */
+    private ValueResult progLookupInnerId(KernelMap m, byte[] key) {
+        int idOffset;
+        try {
+            idOffset = MapInMapPrograms.bpfMapIdOffset();
+        } catch (IOException e) {
+            throw new KernelHarnessException("cannot read struct bpf_map from the kernel's BTF: " + e.getMessage());
+        }
+        int size = MapInMapPrograms.idScratchSize(m.keySize);
+        ProgramRun run = runMapInMapProgram(m, "id", size,
+                sfd -> MapInMapPrograms.lookupId(m.fd(), sfd, m.keySize, idOffset), key, null);
+        if (run.errno != null) {
+            return new ValueResult(run.errno, null, null);
+        }
+        if (run.result == MapInMapPrograms.FOUND) {
+            return new ValueResult(Errno.OK, java.util.Arrays.copyOfRange(run.value, 0, 4), null);
+        }
+        return new ValueResult(Errno.ENOENT, null, null);
+    }
+
+    @Override
+    public ValueResult progLookupInner(MapHandle outer, byte[] key, byte[] innerKey) throws
+            io.htablab.hashtab.scenario.ScenarioException {
+        KernelMap m = live(outer);
+        if (innerKey.length != m.innerKeySize) {
+            throw new io.htablab.hashtab.scenario.ScenarioException("inner key has " + innerKey.length
+                    + " bytes, the inner map template has key_size " + m.innerKeySize);
+        }
+        int size = MapInMapPrograms.innerScratchSize(m.keySize, m.innerKeySize, m.innerValueSize);
+        ProgramRun run = runMapInMapProgram(m, "inner", size, sfd -> MapInMapPrograms.lookupInner(m.fd(), sfd,
+                m.keySize, m.innerKeySize, m.innerValueSize), key, innerKey);
+        if (run.errno != null) {
+            return new ValueResult(run.errno, null, null);
+        }
+        if (run.result == MapInMapPrograms.FOUND) {
+            int off = MapInMapPrograms.innerValueOffset(m.keySize, m.innerKeySize) - MapInMapPrograms.afterKey(m.keySize);
+            return new ValueResult(Errno.OK, java.util.Arrays.copyOfRange(run.value, off, off + m.innerValueSize),
+                    null);
+        }
+        return new ValueResult(Errno.ENOENT, null, null);
+    }
+
+    /**
+     * Loads (once) and runs one of a map of maps' own programs with a scratch map of {@code size} bytes: the key at 8,
+     * {@code extra} (the inner key) right after it; returns the result word and the scratch bytes after the key.
+     */
+    private ProgramRun runMapInMapProgram(KernelMap m, String kind, int size,
+                                          java.util.function.IntFunction<BpfAssembler> build, byte[] key, byte[] extra) {
+        Long sfd = m.mapInMapFds.get(kind + ".scratch");
+        if (sfd == null) {
+            long fd = bpf.mapCreate(Bpf.BPF_MAP_TYPE_ARRAY, 4, size, 1, 0, 0, null);
+            if (fd < 0) {
+                diagnostics.accept("cannot create the scratch map for " + m.name + " (" + Errno.nameOf((int) -fd) + ")");
+                return new ProgramRun(errno(-fd), 0, null);
+            }
+            sfd = fd;
+            m.mapInMapFds.put(kind + ".scratch", fd);
+        }
+        Long pfd = m.mapInMapFds.get(kind);
+        if (pfd == null) {
+            byte[] code = build.apply((int) (long) sfd).toBytes();
+            long fd = bpf.progLoad(Bpf.BPF_PROG_TYPE_SCHED_CLS, code, "GPL", null);
+            if (fd < 0) {
+                diagnostics.accept("the verifier rejected the " + kind + " lookup program for map of maps " + m.name
+                        + " (" + Errno.nameOf((int) -fd) + ")" + verifierLog(code));
+            }
+            pfd = fd;
+            m.mapInMapFds.put(kind, fd);
+        }
+        if (pfd < 0) {
+            return new ProgramRun(errno(-pfd), 0, null);
+        }
+        Memory data = Bpf.zeroed(size);
+        data.setLong(0, NOT_RUN);
+        data.write(MapInMapPrograms.keyOffset(), key, 0, key.length);
+        int after = MapInMapPrograms.afterKey(m.keySize);
+        if (extra != null) {
+            data.write(after, extra, 0, extra.length);
+        }
+        Memory zero = Bpf.zeroed(4);
+        long r = bpf.mapUpdateElem((int) (long) sfd, zero, data, 0);
+        if (r < 0) {
+            return new ProgramRun(errno(-r), 0, null);
+        }
+        r = sys(Bpf.BPF_PROG_TEST_RUN, Bpf.progTestRunAttr((int) (long) pfd, packet, TEST_PACKET_SIZE));
+        if (r < 0) {
+            diagnostics.accept("BPF_PROG_TEST_RUN failed for " + m.name + " (" + Errno.nameOf((int) -r) + ")");
+            return new ProgramRun(errno(-r), 0, null);
+        }
+        Memory back = Bpf.zeroed(size);
+        r = bpf.mapLookupElem((int) (long) sfd, zero, back, 0);
+        if (r < 0) {
+            return new ProgramRun(errno(-r), 0, null);
+        }
+        long result = back.getLong(0);
+        if (result != MapInMapPrograms.FOUND && result != MapInMapPrograms.MISSED) {
+            throw new KernelHarnessException("the " + kind + " lookup program of " + m.name + " did not run (result 0x"
+                    + Long.toHexString(result) + ")");
+        }
+        ProgramRun done = new ProgramRun(null, result, back.getByteArray(after, size - after));
+        Reference.reachabilityFence(this);
+        return done;
     }
 
     @Override
@@ -550,6 +713,9 @@ public final class KernelBackend implements Backend {
     @Override
     public ValueResult progLookup(MapHandle map, byte[] key) {
         KernelMap m = live(map);
+        if (m.type.isMapInMap()) {
+            return progLookupInnerId(m, key);
+        }
         ProgramRun run = runProgram(m, HelperPrograms.Op.LOOKUP, key, null, 0);
         if (run.errno != null) {
             return new ValueResult(run.errno, null, null);

@@ -4,6 +4,7 @@ import io.htablab.hashtab.cfront.btf.MapBtfs;
 import io.htablab.hashtab.htab.BatchResult;
 import io.htablab.hashtab.htab.Errno;
 import io.htablab.hashtab.htab.HtabAttr;
+import io.htablab.hashtab.htab.KernelProfile;
 import io.htablab.hashtab.htab.KeyResult;
 import io.htablab.hashtab.htab.MapType;
 import io.htablab.hashtab.htab.ValueResult;
@@ -32,6 +33,11 @@ public interface Backend extends AutoCloseable {
         int keySize();
 
         int valueSize();
+
+        /** The map's id (bpf_map_info.id), which a map of maps' lookups return; -1 when unknown. */
+        default int id() {
+            return -1;
+        }
     }
 
     record Created(Errno errno, MapHandle map) {
@@ -189,4 +195,61 @@ public interface Backend extends AutoCloseable {
 
     @Override
     void close();
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Extensions: kernel profiles, maps of maps, nested programs, injected lock failures
+
+    /**
+     * The scenario's {@code profile P}, before any map is created.
+     *
+     * @throws ScenarioException when this backend cannot model P at all
+     * @throws CpusMismatchException when the whole scenario cannot run here (the live kernel is another version)
+     */
+    default void setProfile(KernelProfile profile) throws ScenarioException, CpusMismatchException {
+        if (profile != KernelProfile.defaultProfile()) {
+            throw new ScenarioException(name() + " models only kernel " + KernelProfile.defaultProfile());
+        }
+    }
+
+    /** The descriptor that names {@code map} (inner_map_fd, and a map of maps' update value). */
+    default int descriptor(MapHandle map) throws ScenarioException {
+        throw new ScenarioException(name() + " has no descriptors for maps of maps");
+    }
+
+    /**
+     * One program: bpf_map_lookup_elem(outer, key), then bpf_map_lookup_elem(inner, innerKey) in the inner map it
+     * returned; the inner value (value_size bytes of the template, this CPU's slot of a per-CPU one), or ENOENT.
+     */
+    default ValueResult progLookupInner(MapHandle outer, byte[] key, byte[] innerKey) throws ScenarioException {
+        throw new ScenarioException(name() + " cannot look up through a map of maps");
+    }
+
+    /** What a nested program does: one helper call on a map. */
+    record NestedCall(String helper, MapHandle map, byte[] key, byte[] value, long flags) {
+    }
+
+    /** An armed nested program. */
+    interface NestedRun {
+        /** What its helper returned, or null when it never ran. */
+        ValueResult result();
+
+        /** Detach it if it has not run. */
+        void disarm();
+    }
+
+    /**
+     * Arms {@code call} to run once on the current CPU the next time a map operation reaches kernel function
+     * {@code attachPoint} (the {@code nested} extension).
+     *
+     * @throws ScenarioException when this backend cannot attach programs inside map operations
+     */
+    default NestedRun armNested(String attachPoint, NestedCall call) throws ScenarioException {
+        throw new ScenarioException("'nested' is an engine-only statement: " + name()
+                + " cannot run a program inside a map operation");
+    }
+
+    /** The {@code inject} extension: the {@code nth} acquisition of {@code lock} locks of {@code map} fails. */
+    default void injectLockFailure(MapHandle map, String lock, int nth, Errno errno) throws ScenarioException {
+        throw new ScenarioException("'inject' is an engine-only statement: " + name() + " cannot make its locks fail");
+    }
 }

@@ -7,7 +7,10 @@ import io.htablab.hashtab.htab.ChainWalker;
 import io.htablab.hashtab.htab.CreateResult;
 import io.htablab.hashtab.htab.Errno;
 import io.htablab.hashtab.htab.HtabAttr;
+import io.htablab.hashtab.htab.KernelProfile;
 import io.htablab.hashtab.htab.KeyResult;
+import io.htablab.hashtab.htab.OpResult;
+import io.htablab.hashtab.htab.lock.LockKind;
 import io.htablab.hashtab.htab.MapInfo;
 import io.htablab.hashtab.htab.MapOptions;
 import io.htablab.hashtab.htab.MapType;
@@ -113,8 +116,90 @@ public final class EngineBackend implements Backend {
     @Override
     public void close(MapHandle map) {
         // The scenario lets go of the map (a re-created name, the end of the run): with it go the programs that
-        // held it, so the map is freed (its descriptor closed first if a close statement has not).
-        m(map).mapFree();
+        // held it, so the map is freed (its descriptor closed first if a close statement has not) -- unless a map
+        // of maps still holds it: then only the descriptor goes, and the last outer reference frees it.
+        BpfMap m = m(map);
+        if (m.outerRefs() == 0) {
+            m.mapFree();
+            return;
+        }
+        if (m.progRefs() > 0) {
+            m.bpfProgReleaseMap();
+        }
+        if (m.hasUserRefs()) {
+            m.closeFd();
+        }
+    }
+
+    // ------------------------------------------------------------------ extensions
+
+    @Override
+    public void setProfile(KernelProfile profile) {
+        runtime.setProfile(profile);
+    }
+
+    @Override
+    public int descriptor(MapHandle map) {
+        return m(map).fd();
+    }
+
+    @Override
+    public ValueResult progLookupInner(MapHandle outer, byte[] key, byte[] innerKey) throws ScenarioException {
+        BpfMap o = m(outer);
+        MapInfo template = o.innerMapTemplate();
+        if (innerKey.length != template.keySize()) {
+            throw new ScenarioException("inner key has " + innerKey.length + " bytes, the inner map template has key_size "
+                    + template.keySize());
+        }
+        BpfMap inner = o.progLookupInnerMap(cpu, key);
+        if (inner == null) {
+            return ValueResult.error(Errno.ENOENT);
+        }
+        return inner.progLookup(cpu, innerKey);
+    }
+
+    @Override
+    public NestedRun armNested(String attachPoint, NestedCall call) throws ScenarioException {
+        BpfRuntime.AttachPoint at = BpfRuntime.AttachPoint.fromKernelName(attachPoint);
+        if (at == null) {
+            throw new ScenarioException("unknown attach point '" + attachPoint + "'");
+        }
+        BpfMap target = m(call.map());
+        String description = call.helper() + " " + (target.name().isEmpty() ? "#" + target.id() : target.name());
+        BpfRuntime.NestedProgram p = runtime.armNestedProgram(at, cpu, description, c -> switch (call.helper()) {
+            case "prog_update" -> done(target.progUpdate(c, call.key(), call.value(), call.flags()));
+            case "prog_delete" -> done(target.progDelete(c, call.key()));
+            default -> target.progLookup(c, call.key());
+        });
+        return new NestedRun() {
+            @Override
+            public ValueResult result() {
+                return p.result();
+            }
+
+            @Override
+            public void disarm() {
+                if (!p.fired()) {
+                    runtime.disarmNestedProgram();
+                }
+            }
+        };
+    }
+
+    private static ValueResult done(Errno e) {
+        return e.isOk() ? ValueResult.ok(null) : ValueResult.error(e);
+    }
+
+    @Override
+    public void injectLockFailure(MapHandle map, String lock, int nth, Errno errno) throws ScenarioException {
+        LockKind kind = LockKind.fromScenarioName(lock);
+        if (kind == null) {
+            throw new ScenarioException("unknown lock '" + lock + "' (lock, lru_lock, freelist_lock)");
+        }
+        OpResult r = m(map).injectLockFailure(kind, nth, errno);
+        if (!r.errno().isOk()) {
+            throw new ScenarioException("inject: " + r.detail());
+        }
     }
 
     @Override
@@ -255,7 +340,14 @@ public final class EngineBackend implements Backend {
 
     @Override
     public Errno closeFd(MapHandle map) {
-        return m(map).closeFd();
+        BpfMap m = m(map);
+        if (m.hasUserRefs() && m.progRefs() == 0) {
+            // the statements after a close reach the map through the scenario's programs, which hold it (the
+            // kernel backend loads them before it closes the descriptor): a map of maps letting go of it later
+            // does not free it
+            m.bpfProgUseMap();
+        }
+        return m.closeFd();
     }
 
     /** A Java-side refusal (no such field, ...) is the scenario's EINVAL with its reason on standard error. */
@@ -316,6 +408,11 @@ public final class EngineBackend implements Backend {
         @Override
         public int valueSize() {
             return map.valueSize();
+        }
+
+        @Override
+        public int id() {
+            return map.id();
         }
     }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import io.htablab.hashtab.htab.KeyResult;
 import io.htablab.hashtab.htab.ValueResult;
 import io.htablab.hashtab.htab.Errno;
+import io.htablab.hashtab.htab.HtabAttr;
+import io.htablab.hashtab.htab.KernelProfile;
 import io.htablab.hashtab.htab.MapFlag;
 
 import java.util.ArrayList;
@@ -30,6 +32,14 @@ public final class Interpreter implements AutoCloseable {
     private final Backend backend;
     private final Map<String, Backend.MapHandle> maps = new HashMap<>();
     private final Map<String, Backend.Reader> readers = new HashMap<>();
+    /** Every map created so far, also those a later create replaced: a map of maps may still hold them. */
+    private final List<Named> created = new ArrayList<>();
+    private final Map<String, Integer> generations = new HashMap<>();
+
+    /** A created map, its scenario name and which create of that name it was (1 = the first). */
+    private record Named(String name, int generation, Backend.MapHandle handle) {
+    }
+
     /** Callback actions by name (timer/wq extension). */
     private final Map<String, Statement.Action> actions = new HashMap<>();
     /** Maps whose descriptor a {@code close} statement closed: syscall statements on them print EBADF. */
@@ -148,13 +158,18 @@ public final class Interpreter implements AutoCloseable {
             }
             out.accept(result(backend.selectCpu((int) s.cpu())));
         } else if (statement instanceof Statement.Create s) {
+            HtabAttr attr = s.attr();
+            if (s.innerMap() != null) {
+                // inner=I: I's descriptor is the inner_map_fd (resolved before the old map of this name goes)
+                attr = attr.withInnerMapFd(backend.descriptor(get(s.innerMap())));
+            }
             Backend.MapHandle old = maps.remove(s.map());
             typed.remove(s.map());
             if (old != null) {
                 backend.close(old);
             }
             closed.remove(s.map());
-            Backend.Created created;
+            Backend.Created made;
             TypedMap t = null;
             if (s.hasBtf()) {
                 CType kt = s.btfKey() == null ? null : types.resolve(s.btfKey());
@@ -164,21 +179,23 @@ public final class Interpreter implements AutoCloseable {
                             + (kt == null ? "key=" : "value="));
                 }
                 MapBtfs.Encoded btf = MapBtfs.encode(kt, vt, types.pointerTags());
-                HtabAttr a = s.attr();
+                HtabAttr a = attr;
                 a = new HtabAttr(a.type(), s.keyGiven() ? a.keySize() : kt.size(), s.valueGiven() ? a.valueSize() : vt.size(),
-                        a.maxEntries(), a.mapFlags(), a.numaNode(), btf.mapBtf());
-                created = backend.create(s.map(), a, btf);
+                        a.maxEntries(), a.mapFlags(), a.numaNode(), btf.mapBtf()).withInnerMapFd(attr.innerMapFd());
+                made = backend.create(s.map(), a, btf);
                 t = new TypedMap(kt, vt, btf.mapBtf().record());
             } else {
-                created = backend.create(s.map(), s.attr());
+                made = backend.create(s.map(), attr);
             }
-            if (created.errno().isOk()) {
-                maps.put(s.map(), created.map());
+            if (made.errno().isOk()) {
+                maps.put(s.map(), made.map());
+                int generation = generations.merge(s.map(), 1, Integer::sum);
+                created.add(new Named(s.map(), generation, made.map()));
                 if (t != null) {
                     typed.put(s.map(), t);
                 }
             }
-            out.accept(result(created.errno()));
+            out.accept(result(made.errno()));
         } else if (statement instanceof Statement.Ctype s) {
             types.addCode(s.code());
             out.accept("ok");
@@ -205,7 +222,27 @@ public final class Interpreter implements AutoCloseable {
         } else if (statement instanceof Statement.ProgLookup s) {
             Backend.MapHandle m = get(s.map());
             ValueResult r = backend.progLookup(m, key(s.map(), m, s.keySource(), s.key()));
-            out.accept(r.errno().isOk() ? "value " + Bytes.hex(r.value(), 0, m.valueSize()) : result(r.errno()));
+            out.accept(r.errno().isOk() ? "value " + formatProgramValue(m, r.value()) : result(r.errno()));
+        } else if (statement instanceof Statement.ProgLookupInner s) {
+            Backend.MapHandle m = get(s.map());
+            if (!m.type().isMapInMap()) {
+                throw new ScenarioException("prog_lookup ... inner=: map " + s.map() + " is not a hash_of_maps map");
+            }
+            byte[] k = key(s.map(), m, s.keySource(), s.key());
+            ValueResult r = backend.progLookupInner(m, k, s.innerKey());
+            out.accept(r.errno().isOk() ? "value " + Bytes.hex(r.value()) : result(r.errno()));
+        } else if (statement instanceof Statement.Profile s) {
+            if (!created.isEmpty()) {
+                throw new ScenarioException("profile must come before the first create");
+            }
+            backend.setProfile(KernelProfile.fromScenarioName(s.profile()));
+            out.accept("ok");
+        } else if (statement instanceof Statement.Nested s) {
+            nested(s, out);
+        } else if (statement instanceof Statement.Inject s) {
+            Errno e = Errno.valueOf(s.errno());
+            backend.injectLockFailure(get(s.map()), s.lock(), s.nth(), e);
+            out.accept("ok");
         } else if (statement instanceof Statement.ProgUpdate s) {
             Backend.MapHandle m = get(s.map());
             byte[] k = key(s.map(), m, s.keySource(), s.key());
@@ -255,6 +292,73 @@ public final class Interpreter implements AutoCloseable {
         } else {
             throw new IllegalStateException("statement without an interpretation: " + statement.keyword());
         }
+    }
+
+    /**
+     * {@code nested}: arm the program, run the outer statement (its one line captured), detach the program if it never
+     * ran, print both results on one line.
+     */
+    private void nested(Statement.Nested s, Consumer<String> out) throws ScenarioException, CpusMismatchException {
+        Backend.NestedCall call = nestedCall(s.inner());
+        Backend.NestedRun run = backend.armNested(s.attachPoint(), call);
+        List<String> outer = new ArrayList<>();
+        try {
+            execute(s.outer(), outer::add);
+        } finally {
+            run.disarm();
+        }
+        ValueResult r = run.result();
+        String inner;
+        if (r == null) {
+            inner = "-";
+        } else if (!r.errno().isOk()) {
+            inner = result(r.errno());
+        } else if (r.value() == null) {
+            inner = "ok";
+        } else {
+            inner = "value " + formatProgramValue(call.map(), r.value());
+        }
+        out.accept(String.join(" ", outer) + " nested " + inner);
+    }
+
+    private Backend.NestedCall nestedCall(Statement inner) throws ScenarioException {
+        if (inner instanceof Statement.ProgUpdate u) {
+            Backend.MapHandle m = get(u.map());
+            return new Backend.NestedCall("prog_update", m, key(u.map(), m, u.keySource(), u.key()),
+                    programValue(m, u.map(), u.value()), u.flags());
+        } else if (inner instanceof Statement.ProgDelete d) {
+            Backend.MapHandle m = get(d.map());
+            return new Backend.NestedCall("prog_delete", m, key(d.map(), m, d.keySource(), d.key()), null, 0);
+        } else if (inner instanceof Statement.ProgLookup l) {
+            Backend.MapHandle m = get(l.map());
+            return new Backend.NestedCall("prog_lookup", m, key(l.map(), m, l.keySource(), l.key()), null, 0);
+        }
+        throw new ScenarioException("nested: the program must be prog_update, prog_delete or prog_lookup");
+    }
+
+    /** A program's view of a value: value_size bytes, or for a map of maps the inner map it points to. */
+    private String formatProgramValue(Backend.MapHandle m, byte[] raw) {
+        if (m.type().isMapInMap()) {
+            return mapLabel(raw);
+        }
+        return Bytes.hex(raw, 0, m.valueSize());
+    }
+
+    /**
+     * A map of maps' value as printed: {@code map:NAME} for the scenario map whose id it is, {@code map:NAME@G} for
+     * the G-th map of that name when a later create has replaced it (the outer map still holds it), or
+     * {@code map:#ID} for an id the scenario never created.
+     */
+    private String mapLabel(byte[] idBytes) {
+        int id = (idBytes[0] & 0xFF) | (idBytes[1] & 0xFF) << 8 | (idBytes[2] & 0xFF) << 16 | (idBytes[3] & 0xFF) << 24;
+        for (int i = created.size() - 1; i >= 0; i--) {
+            Named n = created.get(i);
+            if (n.handle().id() == id) {
+                boolean current = maps.get(n.name()) == n.handle();
+                return Statement.MAP_VALUE_PREFIX + n.name() + (current ? "" : "@" + n.generation());
+            }
+        }
+        return Statement.MAP_VALUE_PREFIX + "#" + Integer.toUnsignedString(id);
     }
 
     private final TimerLines timers = new TimerLines(this);
@@ -358,6 +462,9 @@ public final class Interpreter implements AutoCloseable {
 
     /** A user-space value as printed: per-CPU slots joined with '|', the 8-byte slot padding hidden. */
     public String formatUserValue(Backend.MapHandle m, byte[] raw) {
+        if (m.type().isMapInMap()) {
+            return mapLabel(raw);
+        }
         if (!m.type().isPercpu()) {
             return Bytes.hex(raw, 0, m.valueSize());
         }
@@ -433,6 +540,9 @@ public final class Interpreter implements AutoCloseable {
     }
 
     private byte[] userValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
+        if (m.type().isMapInMap() || Statement.isMapValue(value)) {
+            return mapValue(m, name, value);
+        }
         value = encoded(name, value);
         for (byte[] part : value.parts()) {
             checkValueLength(m, name, value.source(), part);
@@ -458,6 +568,9 @@ public final class Interpreter implements AutoCloseable {
     }
 
     byte[] programValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
+        if (m.type().isMapInMap() || Statement.isMapValue(value)) {
+            return mapValue(m, name, value);
+        }
         value = encoded(name, value);
         if (value.parts().size() != 1) {
             throw new ScenarioException("a program writes one value; no '|' allowed");
@@ -476,6 +589,23 @@ public final class Interpreter implements AutoCloseable {
 
     static int round8(int n) {
         return (n + 7) & ~7;
+    }
+
+    /**
+     * The value of a map of maps' update: {@code map:NAME} gives NAME's descriptor (4 bytes, little-endian). Raw bytes
+     * are refused (a descriptor number means nothing across runs), and so is {@code map:} for other map types.
+     */
+    private byte[] mapValue(Backend.MapHandle m, String name, Statement.ValueText value) throws ScenarioException {
+        if (!m.type().isMapInMap()) {
+            throw new ScenarioException("value '" + value.source() + "': map:NAME values are for hash_of_maps maps, and "
+                    + name + " is " + m.type().scenarioName());
+        }
+        if (!Statement.isMapValue(value)) {
+            throw new ScenarioException("value '" + value.source() + "': the values of hash_of_maps map " + name
+                    + " are inner maps, written map:NAME");
+        }
+        int fd = backend.descriptor(get(Statement.mapValueName(value)));
+        return new byte[] {(byte) fd, (byte) (fd >>> 8), (byte) (fd >>> 16), (byte) (fd >>> 24)};
     }
 
     /** Closes every map, then the backend. */

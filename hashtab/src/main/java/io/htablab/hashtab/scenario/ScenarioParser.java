@@ -1,7 +1,9 @@
 package io.htablab.hashtab.scenario;
 
+import io.htablab.hashtab.htab.BpfRuntime;
 import io.htablab.hashtab.htab.ElemFlag;
 import io.htablab.hashtab.htab.HtabAttr;
+import io.htablab.hashtab.htab.KernelProfile;
 import io.htablab.hashtab.htab.MapFlag;
 import io.htablab.hashtab.htab.MapType;
 
@@ -253,14 +255,14 @@ public final class ScenarioParser {
                 usage(args.length == 1, "cinclude PATH");
                 yield new Statement.Cinclude(args[0]);
             }
-            case "delete", "prog_lookup", "prog_delete" -> {
+            case "prog_lookup" -> parseProgLookup(args);
+            case "delete", "prog_delete" -> {
                 usage(args.length == 2, op + " M KEY");
                 String map = mapName(args[0]);
                 byte[] key = keyBytes(args[1]);
                 yield switch (op) {
                     case "delete" -> new Statement.Delete(map, args[1], key);
                     case "lookup_and_delete" -> new Statement.LookupAndDelete(map, args[1], key);
-                    case "prog_lookup" -> new Statement.ProgLookup(map, args[1], key);
                     default -> new Statement.ProgDelete(map, args[1], key);
                 };
             }
@@ -348,17 +350,116 @@ public final class ScenarioParser {
                 long n = args.length == 2 ? Bytes.parseNumber(args[1], "steps", 1, 1 << 20) : 1;
                 yield new Statement.ReaderStep(mapName(args[0]), (int) n);
             }
+            case "profile" -> {
+                usage(args.length == 1, "profile " + KernelProfile.names());
+                if (KernelProfile.fromScenarioName(args[0]) == null) {
+                    throw new ScenarioException("unknown kernel profile '" + args[0] + "' (" + KernelProfile.names() + ")");
+                }
+                yield new Statement.Profile(args[0]);
+            }
+            case "nested" -> parseNested(args);
+            case "inject" -> parseInject(args);
             case "action", "timer_init", "timer_set_callback", "timer_start", "timer_cancel", "wq_init",
                     "wq_set_callback", "wq_start", "advance", "close" -> TimerStatements.parse(op, args);
             default -> throw new ScenarioException("unknown statement '" + op + "'");
         };
     }
 
+    /** {@code prog_lookup M KEY} or, for a map of maps, {@code prog_lookup O KEY inner=IKEY}. */
+    private static Statement parseProgLookup(String[] args) throws ScenarioException {
+        usage(args.length == 2 || args.length == 3, "prog_lookup M KEY [inner=IKEY]");
+        String map = mapName(args[0]);
+        byte[] key = keyBytes(args[1]);
+        if (args.length == 2) {
+            return new Statement.ProgLookup(map, args[1], key);
+        }
+        if (!args[2].startsWith("inner=")) {
+            throw new ScenarioException("prog_lookup: expected inner=IKEY, got '" + args[2] + "'");
+        }
+        String innerKey = args[2].substring("inner=".length());
+        return new Statement.ProgLookupInner(map, args[1], key, innerKey, Bytes.parseBytes(innerKey));
+    }
+
+    /** Statements a nested program's outer operation may be: one output line, reaching a map's code. */
+    private static final Set<String> NESTED_OUTER = Set.of("update", "delete", "lookup_and_delete", "lookup",
+            "prog_update", "prog_delete", "prog_lookup", "update_batch", "delete_batch", "lookup_batch",
+            "lookup_and_delete_batch");
+    /** What the nested program itself does: one helper call. */
+    private static final Set<String> NESTED_INNER = Set.of("prog_update", "prog_delete", "prog_lookup");
+
+    /** {@code nested [at=FUNC] OUTER... : INNER...}. */
+    private static Statement parseNested(String[] args) throws ScenarioException {
+        String usage = "nested [at=lookup_elem_raw|bpf_obj_free_fields] OUTER ... : prog_update|prog_delete|prog_lookup ...";
+        int i = 0;
+        String at = BpfRuntime.AttachPoint.LOOKUP_ELEM_RAW.kernelName();
+        if (args.length > 0 && args[0].startsWith("at=")) {
+            at = args[0].substring(3);
+            if (BpfRuntime.AttachPoint.fromKernelName(at) == null) {
+                throw new ScenarioException("nested: unknown attach point '" + at
+                        + "' (lookup_elem_raw or bpf_obj_free_fields)");
+            }
+            i = 1;
+        }
+        int colon = -1;
+        for (int j = i; j < args.length; j++) {
+            if (args[j].equals(":")) {
+                if (colon >= 0) {
+                    throw new ScenarioException("nested: more than one ':'");
+                }
+                colon = j;
+            }
+        }
+        usage(colon > i && colon < args.length - 1, usage);
+        String[] outerTokens = Arrays.copyOfRange(args, i, colon);
+        String[] innerTokens = Arrays.copyOfRange(args, colon + 1, args.length);
+        if (!NESTED_OUTER.contains(outerTokens[0])) {
+            throw new ScenarioException("nested: the outer statement must be one of " + new java.util.TreeSet<>(NESTED_OUTER)
+                    + ", not '" + outerTokens[0] + "'");
+        }
+        if (!NESTED_INNER.contains(innerTokens[0])) {
+            throw new ScenarioException("nested: the program must be prog_update, prog_delete or prog_lookup, not '"
+                    + innerTokens[0] + "'");
+        }
+        Statement outer = parseStatement(outerTokens);
+        Statement inner = parseStatement(innerTokens);
+        if (inner instanceof Statement.ProgLookupInner) {
+            throw new ScenarioException("nested: the program makes one helper call (no inner=)");
+        }
+        return new Statement.Nested(at, outer, inner);
+    }
+
+    /** {@code inject M lock|lru_lock|freelist_lock=N errno=E}. */
+    private static Statement parseInject(String[] args) throws ScenarioException {
+        usage(args.length == 3, "inject M lock=N|lru_lock=N|freelist_lock=N errno=EDEADLK|ETIMEDOUT|EBUSY");
+        String map = mapName(args[0]);
+        Map<String, String> kv = keyValues(Arrays.copyOfRange(args, 1, args.length),
+                Set.of("lock", "lru_lock", "freelist_lock", "errno"));
+        if (!kv.containsKey("errno")) {
+            throw new ScenarioException("inject: missing errno=");
+        }
+        String lock = null;
+        for (String k : List.of("lock", "lru_lock", "freelist_lock")) {
+            if (kv.containsKey(k)) {
+                lock = k;
+            }
+        }
+        if (lock == null) {
+            throw new ScenarioException("inject: give one of lock=N, lru_lock=N, freelist_lock=N");
+        }
+        long nth = Bytes.parseNumber(kv.get(lock), lock, 1, Integer.MAX_VALUE);
+        String errno = kv.get("errno");
+        if (!List.of("EDEADLK", "ETIMEDOUT", "EBUSY").contains(errno)) {
+            throw new ScenarioException("inject: errno must be EDEADLK, ETIMEDOUT (6.18) or EBUSY (6.14 bucket guard),"
+                    + " not '" + errno + "'");
+        }
+        return new Statement.Inject(map, lock, (int) nth, errno);
+    }
+
     private static Statement parseCreate(String[] args) throws ScenarioException {
         usage(args.length >= 1, "create M type=T key=K value=V max=N [flags=F1,F2,..] [numa=N]");
         String name = mapName(args[0]);
         Map<String, String> kv = keyValues(Arrays.copyOfRange(args, 1, args.length),
-                Set.of("type", "key", "value", "max", "flags", "numa", "btf_key", "btf_value"));
+                Set.of("type", "key", "value", "max", "flags", "numa", "btf_key", "btf_value", "inner"));
         String btfKey = kv.containsKey("btf_key") ? cTypeName(kv.get("btf_key")) : null;
         String btfValue = kv.containsKey("btf_value") ? cTypeName(kv.get("btf_value")) : null;
         for (String required : List.of("type", "key", "value", "max")) {
@@ -371,7 +472,7 @@ public final class ScenarioParser {
         MapType type = MapType.fromScenarioName(kv.get("type"));
         if (type == null) {
             throw new ScenarioException("unknown map type '" + kv.get("type")
-                    + "' (one of hash, lru_hash, percpu_hash, lru_percpu_hash)");
+                    + "' (one of hash, lru_hash, percpu_hash, lru_percpu_hash, hash_of_maps)");
         }
         long keySize = kv.containsKey("key") ? Bytes.parseU32(kv.get("key"), "key size") : 0;
         long valueSize = kv.containsKey("value") ? Bytes.parseU32(kv.get("value"), "value size") : 0;
@@ -388,8 +489,9 @@ public final class ScenarioParser {
             }
         }
         int numa = kv.containsKey("numa") ? (int) Bytes.parseU32(kv.get("numa"), "numa node") : 0;
+        String inner = kv.containsKey("inner") ? mapName(kv.get("inner")) : null;
         return new Statement.Create(name, new HtabAttr(type, keySize, valueSize, max, flags, numa), btfKey, btfValue,
-                kv.containsKey("key"), kv.containsKey("value"));
+                kv.containsKey("key"), kv.containsKey("value"), inner);
     }
 
     /** A C type name as written in {@code btf_key=}/{@code btf_value=}: ':' stands for a space. */
@@ -430,6 +532,11 @@ public final class ScenarioParser {
     }
 
     private static Statement.ValueText valueText(String text) throws ScenarioException {
+        if (text.startsWith(Statement.MAP_VALUE_PREFIX)) {
+            // a map of maps' value: the inner map, named; its descriptor is filled in when the statement runs
+            mapName(text.substring(Statement.MAP_VALUE_PREFIX.length()));
+            return new Statement.ValueText(text, List.of());
+        }
         List<byte[]> parts = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         boolean fieldwise = false;

@@ -47,12 +47,23 @@ public sealed interface Statement {
     /**
      * {@code create}; with the extension's {@code btf_key=}/{@code btf_value=} the C type names (spaces as ':'), and
      * whether {@code key=}/{@code value=} were written (when not, they default to the types' sizes and
-     * {@code attr} holds 0 there until the statement runs).
+     * {@code attr} holds 0 there until the statement runs). {@code innerMap}: the scenario map named by
+     * {@code inner=} (a hash_of_maps map's inner map template), or null; its descriptor goes into {@code attr}'s
+     * inner_map_fd when the statement runs.
      */
-    record Create(String map, HtabAttr attr, String btfKey, String btfValue, boolean keyGiven, boolean valueGiven)
-            implements Statement {
+    record Create(String map, HtabAttr attr, String btfKey, String btfValue, boolean keyGiven, boolean valueGiven,
+                  String innerMap) implements Statement {
         public Create(String map, HtabAttr attr) {
-            this(map, attr, null, null, true, true);
+            this(map, attr, null, null, true, true, null);
+        }
+
+        public Create(String map, HtabAttr attr, String innerMap) {
+            this(map, attr, null, null, true, true, innerMap);
+        }
+
+        public Create(String map, HtabAttr attr, String btfKey, String btfValue, boolean keyGiven,
+                      boolean valueGiven) {
+            this(map, attr, btfKey, btfValue, keyGiven, valueGiven, null);
         }
 
         public String keyword() {
@@ -202,6 +213,73 @@ public sealed interface Statement {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // Extensions: kernel profiles, maps of maps, nested programs, injected lock failures
+
+    /** A value token {@code map:NAME}: the descriptor of scenario map NAME (the value of a hash_of_maps update). */
+    String MAP_VALUE_PREFIX = "map:";
+
+    /** Whether a value was written as {@code map:NAME} (it then has no byte parts). */
+    static boolean isMapValue(ValueText v) {
+        return v.parts().isEmpty() && v.source().startsWith(MAP_VALUE_PREFIX);
+    }
+
+    /** The NAME of a {@code map:NAME} value. */
+    static String mapValueName(ValueText v) {
+        return v.source().substring(MAP_VALUE_PREFIX.length());
+    }
+
+    /** Extension: {@code profile 6.18|6.14}, the kernel behaviour modelled; before the first create. */
+    record Profile(String profile) implements Statement {
+        public String keyword() {
+            return "profile";
+        }
+    }
+
+    /**
+     * Extension: {@code prog_lookup O KEY inner=IKEY}: one program looks KEY up in map of maps O and then IKEY in the
+     * inner map it got; prints the inner value (this CPU's slot for a per-CPU inner map) or {@code error ENOENT}
+     * when either lookup misses.
+     */
+    record ProgLookupInner(String map, String keySource, byte[] key, String innerKeySource, byte[] innerKey)
+            implements Statement {
+        public String keyword() {
+            return "prog_lookup";
+        }
+    }
+
+    /**
+     * Extension (engine only): {@code nested [at=FUNC] OUTER : INNER} runs the one-line map statement OUTER with
+     * program INNER ({@code prog_update}, {@code prog_delete} or {@code prog_lookup}) attached to kernel function
+     * FUNC ({@code lookup_elem_raw}, default, or {@code bpf_obj_free_fields}), as a tracing program would be: INNER
+     * runs once, on the current CPU, the first time OUTER reaches FUNC, inside OUTER's critical section. Prints
+     * OUTER's line, {@code nested}, and INNER's result ({@code -} when it never ran).
+     */
+    record Nested(String attachPoint, Statement outer, Statement inner) implements Statement {
+        public String keyword() {
+            return "nested";
+        }
+
+        @Override
+        public boolean isEngineOnly() {
+            return true;
+        }
+    }
+
+    /**
+     * Extension (engine only): {@code inject M lock|lru_lock|freelist_lock=N errno=E}: the N-th acquisition from now
+     * of that kind of M's locks fails with E.
+     */
+    record Inject(String map, String lock, int nth, String errno) implements Statement {
+        public String keyword() {
+            return "inject";
+        }
+
+        @Override
+        public boolean isEngineOnly() {
+            return true;
+        }
+    }
+
     // Timers, workqueues, the virtual clock and close (docs/scenario-extensions.md)
 
     /** One operation of a callback action; {@code map == null} in update/delete means "self": the own element. */

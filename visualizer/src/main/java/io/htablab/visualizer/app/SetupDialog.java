@@ -30,7 +30,7 @@ public final class SetupDialog {
         TextField name = new TextField("h");
         name.setId("setupName");
         ComboBox<String> type = new ComboBox<>();
-        for (MapType t : MapType.values()) {
+        for (MapType t : MapType.hashTypes()) {
             type.getItems().add(t.scenarioName());
         }
         type.setValue("hash");

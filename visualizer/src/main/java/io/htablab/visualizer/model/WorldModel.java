@@ -87,11 +87,10 @@ public final class WorldModel {
         } else if (event instanceof BucketEvent.BucketUnlocked u) {
             int c = lockCpu(u.cpu(), mapId);
             set(c, state(c).unlocked(mapId, u.bucket()));
+        } else if (event instanceof BucketEvent.BucketLockFailed f) {
+            // a failed acquisition (EDEADLK/ETIMEDOUT from the resilient lock, EBUSY from the 6.14 guard)
+            lockFailed(mapId, f.bucket(), f.cpu(), f.errno(), f.reason());
         }
-        // The engine's failed-acquisition event (EDEADLK/ETIMEDOUT, coming with lock-failure injection and nested
-        // programs: BucketEvent.BucketLockFailed on branch mapofmaps) folds here, one line:
-        //   else if (event instanceof BucketEvent.BucketLockFailed f) lockFailed(mapId, f.bucket(), f.cpu(),
-        //           f.errno(), f.reason());
     }
 
     /**

@@ -51,6 +51,51 @@ class SessionTest {
         }
     }
 
+    /** A nested program's events belong to the map it touches, not to the map the statement names. */
+    @Test
+    void nestedProgramEventsGoToTheMapTheyTouch() {
+        try (Session s = new Session(2)) {
+            s.run("create h type=hash key=4 value=8 max=16 flags=zero_seed");
+            s.run("create g type=hash key=4 value=8 max=16 flags=zero_seed");
+            s.run("update h u32:4 u64:1");
+            Session.Result r = s.run("nested update h u32:4 u64:2 : prog_update g u32:7 u64:3");
+            assertThat(r.output()).containsExactly("ok nested ok");
+            WorldModel w = s.timeline().foldTo(s.timeline().size());
+            assertThat(w.map("g").count()).isEqualTo(1);
+            assertThat(w.map("h").count()).isEqualTo(1);
+            assertMatchesEngine(s, "nested into g");
+        }
+    }
+
+    /** The engine's failed acquisition folds into the CPU lane: a nested program re-taking its own CPU's lock. */
+    @Test
+    void aNestedProgramsDeadlockShowsOnItsCpu() {
+        try (Session s = new Session(2)) {
+            s.run("create h type=hash key=4 value=8 max=16 flags=zero_seed");
+            s.run("cpu 1");
+            s.run("update h u32:4 u64:1");
+            Session.Result r = s.run("nested update h u32:4 u64:2 : prog_update h u32:4 u64:3");
+            assertThat(r.output()).containsExactly("ok nested error EDEADLK");
+            Timeline t = s.timeline();
+            int failedAt = -1;
+            for (int i = 0; i < t.size(); i++) {
+                if (t.entry(i).event() instanceof io.htablab.hashtab.htab.event.BucketEvent.BucketLockFailed) {
+                    failedAt = i;
+                }
+            }
+            assertThat(failedAt).as("a BucketLockFailed event").isNotNegative();
+            t.seek(failedAt + 1);
+            io.htablab.visualizer.model.CpuState.LockFailure f = t.state().cpuState(1).failure();
+            assertThat(f).isNotNull();
+            assertThat(f.errno()).isEqualTo(io.htablab.hashtab.htab.Errno.EDEADLK);
+            assertThat(f.holderCpu()).as("CPU 1 holds the lock it asks for again").isEqualTo(1);
+            assertThat(t.state().cpuState(0).failure()).isNull();
+            t.seek(t.size());
+            assertThat(t.state().cpuState(1).failure()).as("cleared when the operation ends").isNull();
+            assertMatchesEngine(s, "after the nested deadlock");
+        }
+    }
+
     @Test
     void collisionSampleChainsAreNewestFirst() throws IOException {
         try (Session s = new Session(2)) {
@@ -209,6 +254,7 @@ class SessionTest {
             }
             Timeline t = s.timeline();
             boolean sawEviction = false;
+            io.htablab.hashtab.htab.event.BucketEvent.BucketLocked lastLock = null;
             for (int i = 0; i < t.size(); i++) {
                 if (t.entry(i).event() instanceof io.htablab.hashtab.htab.event.BucketEvent.BucketLocked l) {
                     t.seek(i + 1);
@@ -217,7 +263,13 @@ class SessionTest {
                             .contains(new io.htablab.visualizer.model.CpuState.LockHold(l.mapId(), l.bucket()));
                     assertThat(w.cpuState(0).holds()).isEmpty();
                     assertThat(w.map("l").locks()).containsEntry(l.bucket(), 1);
-                    sawEviction |= l.cpu() < 0;
+                    lastLock = l;
+                } else if (t.entry(i).event() instanceof io.htablab.hashtab.htab.event.LruEvent.EvictAttempted ev
+                        && ev.evicted() && lastLock != null) {
+                    // the last lock before an eviction is the victim's bucket: the kernel evicts on the CPU of
+                    // the operation (the LRU pops before the update locks its own bucket)
+                    assertThat(lastLock.cpu()).isEqualTo(1);
+                    sawEviction = true;
                 }
             }
             assertThat(sawEviction).as("an LRU eviction locked a bucket").isTrue();

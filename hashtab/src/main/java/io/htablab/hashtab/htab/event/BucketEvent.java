@@ -1,5 +1,7 @@
 package io.htablab.hashtab.htab.event;
 
+import io.htablab.hashtab.htab.Errno;
+
 /**
  * Hashing, bucket locks, chain walks, linking and unlinking of elements. Owned by the htab/store packages.
  *
@@ -34,5 +36,20 @@ public sealed interface BucketEvent extends HtabEvent {
 
     /** Element {@code elem} was unlinked from bucket {@code bucket}'s chain (its own next link is kept). */
     record ElemUnlinked(int mapId, int bucket, int elem, byte[] key, int hash) implements BucketEvent {
+    }
+
+    // Lock failures and the 6.14 recursion guard (htab.lock). Folding BucketLocked/BucketUnlocked over every map gives
+    // each CPU's held bucket locks and their nesting depth; these records add what went wrong and why.
+
+    /**
+     * htab_lock_bucket on {@code cpu} failed: {@code errno} is what the operation returns (EDEADLK/ETIMEDOUT from a
+     * resilient lock, EBUSY from the 6.14 guard) and {@code reason} says why (the same CPU holds the lock, an injected
+     * failure, the guard slot).
+     */
+    record BucketLockFailed(int mapId, int bucket, int cpu, Errno errno, String reason) implements BucketEvent {
+    }
+
+    /** 6.14 profile: CPU {@code cpu}'s map_locked counter of guard slot {@code slot} is now {@code count}. */
+    record MapLockedChanged(int mapId, int cpu, int slot, int count) implements BucketEvent {
     }
 }

@@ -1,5 +1,7 @@
 package io.htablab.hashtab.htab.event;
 
+import io.htablab.hashtab.htab.Errno;
+
 import io.htablab.hashtab.htab.lru.BpfLruListType;
 
 /**
@@ -142,5 +144,20 @@ public sealed interface LruEvent extends HtabEvent {
 
     /** CPU {@code cpu}'s next_steal changed. */
     record NextStealMoved(int mapId, int cpu, int from, int to) implements LruEvent {
+    }
+
+    /**
+     * A lock of the LRU could not be taken on {@code cpu} ({@code local}: CPU {@code list}'s local-list lock;
+     * otherwise LRU list {@code list}, {@link #GLOBAL} for the common LRU): the pop or push then did what
+     * bpf_lru_list.c does on that failure (a pop gives up or skips that CPU, a push marks the node pending_free).
+     */
+    record LruLockFailed(int mapId, int cpu, int list, boolean local, Errno errno, String reason) implements LruEvent {
+    }
+
+    /**
+     * A node stolen from another CPU could not be added to {@code cpu}'s PENDING list (its local lock failed): it was
+     * put on {@code cpu}'s LOCAL_FREE stack instead, where the next pop there finds it, and the pop returned nothing.
+     */
+    record StolenNodeParked(int mapId, int cpu, int node) implements LruEvent {
     }
 }

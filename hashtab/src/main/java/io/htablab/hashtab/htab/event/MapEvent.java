@@ -60,4 +60,46 @@ public sealed interface MapEvent extends HtabEvent {
     /** An operation failed: the errno and a short reason in kernel terms. */
     record Error(int mapId, Errno errno, String reason) implements MapEvent {
     }
+
+    // Kernel profile, nested programs, map-of-maps references (htab package: KernelProfile, BpfRuntime, MapInMap).
+
+    /** The map behaves like kernel {@code profile} ({@code 6.18}, {@code 6.14}); emitted right after MapCreated. */
+    record ProfileApplied(int mapId, String profile) implements MapEvent {
+    }
+
+    /**
+     * A program armed at attach point {@code attachPoint} fired on {@code cpu} inside an operation of this map (as a
+     * tracing program attached to that kernel function would); {@code program} describes what it does. Its own
+     * operation's events follow, under the map it touches, until {@link NestedProgramReturned}.
+     */
+    record NestedProgramFired(int mapId, int cpu, String attachPoint, String program) implements MapEvent {
+    }
+
+    /** The nested program on {@code cpu} returned {@code result} (its helper's result line: ok, error NAME, value HEX). */
+    record NestedProgramReturned(int mapId, int cpu, String result) implements MapEvent {
+    }
+
+    /** Element {@code elem} of this map of maps now holds a reference to inner map {@code innerMapId}. */
+    record InnerMapStored(int mapId, int elem, int innerMapId) implements MapEvent {
+    }
+
+    /** Element {@code elem} of this map of maps dropped its reference to inner map {@code innerMapId}. */
+    record InnerMapReleased(int mapId, int elem, int innerMapId) implements MapEvent {
+    }
+
+    /**
+     * The map's references changed: {@code outerRefs} elements of maps of maps hold it, {@code userRef} tells whether
+     * user space still holds its descriptor, {@code progRefs} loaded programs use it. With none left the map is freed
+     * ({@link MapFreed}).
+     */
+    record MapRefsChanged(int mapId, int outerRefs, boolean userRef, int progRefs) implements MapEvent {
+    }
+
+    /** The map was freed (its id no longer names a map). */
+    record MapFreed(int mapId) implements MapEvent {
+    }
+
+    /** The {@code nth} acquisition from now of this map's {@code lock} locks will fail with {@code errno}. */
+    record LockFailureInjected(int mapId, String lock, int nth, Errno errno) implements MapEvent {
+    }
 }

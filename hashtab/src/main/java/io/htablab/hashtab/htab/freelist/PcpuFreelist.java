@@ -1,5 +1,6 @@
 package io.htablab.hashtab.htab.freelist;
 
+import io.htablab.hashtab.htab.Errno;
 import io.htablab.hashtab.htab.event.EventSink;
 import io.htablab.hashtab.htab.event.FreelistEvent;
 import java.util.Arrays;
@@ -24,6 +25,9 @@ public final class PcpuFreelist {
     private final EventSink events;
     /** The map the events belong to. */
     private final int mapId;
+    private FreelistLocks locks = FreelistLocks.NONE;
+    /** Per CPU: a replacing update is between its extra swap and the release of the replaced element (6.18). */
+    private final boolean[] extraInUse;
 
     public PcpuFreelist(int nrCpus, int numEntries, EventSink events, int mapId) {
         this.nrCpus = nrCpus;
@@ -36,6 +40,12 @@ public final class PcpuFreelist {
         Arrays.fill(heads, NONE);
         Arrays.fill(extras, NONE);
         Arrays.fill(next, NONE);
+        this.extraInUse = new boolean[nrCpus];
+    }
+
+    /** The list-head locks the freelist asks for (the hash table's lock model); {@link FreelistLocks#NONE} until set. */
+    public void setLocks(FreelistLocks locks) {
+        this.locks = locks == null ? FreelistLocks.NONE : locks;
     }
 
     /**
@@ -56,15 +66,17 @@ public final class PcpuFreelist {
     }
 
     /**
-     * pcpu_freelist_pop (spec 8.3): the head of {@code cpu}'s list, else of the next CPUs wrapping around.
+     * pcpu_freelist_pop (spec 8.3): the head of {@code cpu}'s list, else of the next CPUs wrapping around. An empty
+     * list is passed over without locking it; a list whose lock cannot be taken is passed over too.
      *
-     * @return the element, or -1 when every list is empty
+     * @return the element, or -1 when every list is empty (or could not be locked)
      */
     public int pcpuFreelistPop(int cpu) {
         int c = cpu;
         for (int i = 0; i < nrCpus; i++) {
             int head = heads[c];
-            if (head != NONE) {
+            if (head != NONE && lockList(c, cpu)) {
+                locks.unlock(c, cpu);
                 heads[c] = next[head];
                 next[head] = NONE;
                 sizes[c]--;
@@ -78,10 +90,55 @@ public final class PcpuFreelist {
         return NONE;
     }
 
-    /** pcpu_freelist_push (spec 8.3): onto the head of the calling CPU's list. */
+    /**
+     * pcpu_freelist_push (spec 8.3): onto the head of the calling CPU's list; when that list's lock cannot be taken,
+     * onto the first other CPU's list (wrapping from the caller) whose lock can be. The kernel retries those forever;
+     * with a single CPU there is no other list, and the engine then pushes onto the own one.
+     */
     public void pcpuFreelistPush(int cpu, int elem) {
-        // Only a lock failure would send the element to another CPU's list; locks never fail here.
-        pushOnto(cpu, elem, cpu);
+        if (lockList(cpu, cpu)) {
+            locks.unlock(cpu, cpu);
+            pushOnto(cpu, elem, cpu);
+            return;
+        }
+        if (nrCpus == 1) {
+            pushOnto(cpu, elem, cpu);
+            return;
+        }
+        while (true) {
+            for (int i = 1; i < nrCpus; i++) {
+                int c = (cpu + i) % nrCpus;
+                if (lockList(c, cpu)) {
+                    locks.unlock(c, cpu);
+                    pushOnto(c, elem, cpu);
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean lockList(int listCpu, int cpu) {
+        Errno e = locks.lock(listCpu, cpu);
+        if (e == Errno.OK) {
+            return true;
+        }
+        if (events.enabled()) {
+            events.accept(new FreelistEvent.FreelistLockFailed(mapId, listCpu, cpu, e, locks.lastFailure()));
+        }
+        return false;
+    }
+
+    /** Whether CPU {@code cpu}'s extra element is in use by a replacing update in progress. */
+    public boolean extraInUse(int cpu) {
+        return extraInUse[cpu];
+    }
+
+    /** Mark CPU {@code cpu}'s extra element as in use (from the swap until the replaced element is released). */
+    public void setExtraInUse(int cpu, boolean busy) {
+        extraInUse[cpu] = busy;
+        if (events.enabled()) {
+            events.accept(new FreelistEvent.ExtraInUse(mapId, cpu, busy));
+        }
     }
 
     private void pushOnto(int listCpu, int elem, int callingCpu) {

@@ -1,5 +1,6 @@
 package io.htablab.hashtab.htab.lru;
 
+import io.htablab.hashtab.htab.Errno;
 import io.htablab.hashtab.htab.event.EventSink;
 import io.htablab.hashtab.htab.event.LruEvent;
 import io.htablab.hashtab.htab.event.LruEvent.ListRef;
@@ -21,8 +22,9 @@ import java.util.function.IntPredicate;
  * {@code >= nrElems} are sentinels. Sentinel layout: LRU list {@code i} (0 for the common LRU, CPU i
  * for NO_COMMON_LRU) owns {@code nrElems + 3*i + type} for ACTIVE, INACTIVE, FREE; the common LRU's
  * CPU c owns {@code nrElems + 3 + 2*c} (LOCAL_FREE, a stack whose top is the head) and
- * {@code nrElems + 4 + 2*c} (PENDING). Every operation runs atomically, so locks are not modelled;
- * a failed push lock can be injected with {@link #bpfLruPushFreeLockFailure}.
+ * {@code nrElems + 4 + 2*c} (PENDING). Every operation runs atomically; the list locks are asked for through
+ * {@link LruLocks} at the points bpf_lru_list.c takes them, and a failed acquisition takes the kernel's failure path
+ * (a pop gives up or skips a CPU, a push marks the node pending_free).
  */
 public final class BpfLru {
 
@@ -78,6 +80,11 @@ public final class BpfLru {
      */
     private int gatherTail = -1;
     private boolean populated;
+    /** Whether harvested nodes are popped in the order they were gathered (6.18) or the reverse (6.14). */
+    private final boolean harvestOrder;
+    private LruLocks locks = LruLocks.NONE;
+    /** The CPU of the push in progress (the CPU that takes the locks). */
+    private int pushCpu;
 
     /** An LRU on its own (tests, benchmarks): its events carry map id 0. */
     public BpfLru(int nrElems, int possibleCpus, boolean percpu, LruDeleteCallback deleteFromHtab, EventSink events) {
@@ -94,6 +101,17 @@ public final class BpfLru {
      */
     public BpfLru(int nrElems, int possibleCpus, boolean percpu, LruDeleteCallback deleteFromHtab, EventSink events,
                   int mapId) {
+        this(nrElems, possibleCpus, percpu, deleteFromHtab, events, mapId, true, true);
+    }
+
+    /**
+     * @param scaledTargetFree the common LRU's harvest target is clamp((nrElems / P) / 2, 1, 128) (6.18); false: a
+     *                         constant 128 (LOCAL_FREE_TARGET), as before the 2025 change
+     * @param harvestOrder     harvested nodes are popped first-gathered first (6.18); false: last-gathered first, as
+     *                         when they were list_move()d onto the local free list one by one
+     */
+    public BpfLru(int nrElems, int possibleCpus, boolean percpu, LruDeleteCallback deleteFromHtab, EventSink events,
+                  int mapId, boolean scaledTargetFree, boolean harvestOrder) {
         if (nrElems < 1) {
             throw new IllegalArgumentException("BpfLru: nrElems must be >= 1, got " + nrElems);
         }
@@ -116,7 +134,9 @@ public final class BpfLru {
         this.events = events;
         this.mapId = mapId;
         this.nrScans = percpu ? PERCPU_NR_SCANS : LOCAL_NR_SCANS;
+        this.harvestOrder = harvestOrder;
         this.targetFree = percpu ? PERCPU_FREE_TARGET
+                : !scaledTargetFree ? LOCAL_FREE_TARGET
                 : Math.max(1, Math.min((nrElems / possibleCpus) / 2, LOCAL_FREE_TARGET));
         int nrLists = nrLruLists();
         int nrSentinels = percpu ? 3 * possibleCpus : 3 + 2 * possibleCpus;
@@ -153,6 +173,11 @@ public final class BpfLru {
     }
 
     // ------------------------------------------------------------------ public API (engine)
+
+    /** The locks the LRU asks for (the hash table's lock model); {@link LruLocks#NONE} until set. */
+    public void setLocks(LruLocks locks) {
+        this.locks = locks == null ? LruLocks.NONE : locks;
+    }
 
     /** Put every node on the free list(s) in the kernel's population order (bpf_lru_populate). */
     public void bpfLruPopulate() {
@@ -198,6 +223,7 @@ public final class BpfLru {
         if (trace) {
             events.accept(new LruEvent.NodePushed(mapId, cpu, node));
         }
+        pushCpu = cpu;
         if (percpu) {
             bpfPercpuLruPushFree(node);
         } else {
@@ -652,8 +678,16 @@ public final class BpfLru {
 
     // ------------------------------------------------------------------ common LRU
 
-    /** POP on CPU {@code c} (bpf_common_lru_pop_free). */
+    /**
+     * POP on CPU {@code c} (bpf_common_lru_pop_free). Locks: c's local lock around the local pop and the harvest
+     * (which takes the global list lock inside), each victim's local lock during the steal, then c's local lock again
+     * to queue a stolen node. A failed lock makes the pop give up (own lock), skip the harvest (global lock), skip the
+     * victim (steal), or park the stolen node on c's LOCAL_FREE stack and give up (re-queue).
+     */
     private int bpfCommonLruPopFree(int c, int h) {
+        if (!lockLocal(c, c)) {
+            return -1;
+        }
         int node = localListPopFree(c);
         if (node < 0) {
             bpfLruListPopFreeToLocal(c);
@@ -661,27 +695,30 @@ public final class BpfLru {
         }
         if (node >= 0) {
             localListAddPending(c, node, h, new ListRef(BpfLruListType.LOCAL_FREE, c), Step.POP);
+            locks.unlockLocal(c, c);
             return node;
         }
+        locks.unlockLocal(c, c);
         // Nothing local even after harvesting: steal from the CPUs in order, starting at next_steal.
         int first = nextSteal[c];
         int s = first;
-        BpfLruListType fromList;
+        BpfLruListType fromList = BpfLruListType.LOCAL_FREE;
+        int victim = -1;
         do {
-            fromList = BpfLruListType.LOCAL_FREE;
-            node = localListPopFree(s);
-            if (node < 0) {
-                fromList = BpfLruListType.LOCAL_PENDING;
-                node = localListPopPending(s);
+            if (lockLocal(s, c)) {
+                fromList = BpfLruListType.LOCAL_FREE;
+                node = localListPopFree(s);
+                if (node < 0) {
+                    fromList = BpfLruListType.LOCAL_PENDING;
+                    node = localListPopPending(s);
+                }
+                locks.unlockLocal(s, c);
+                if (node >= 0 && trace) {
+                    events.accept(new LruEvent.NodeStolen(mapId, node, s, c, fromList));
+                }
+                victim = s;
             }
-            if (node >= 0 && trace) {
-                events.accept(new LruEvent.NodeStolen(mapId, node, s, c, fromList));
-            }
-            int victim = s;
             s = (s + 1) % possibleCpus;
-            if (node >= 0) {
-                localListAddPending(c, node, h, new ListRef(fromList, victim), Step.STEAL);
-            }
         } while (node < 0 && s != first);
         if (nextSteal[c] != s) {
             if (trace) {
@@ -689,7 +726,49 @@ public final class BpfLru {
             }
             nextSteal[c] = s;
         }
+        if (node < 0) {
+            return -1;
+        }
+        if (!lockLocal(c, c)) {
+            // Not orphaned: the stolen node waits on c's LOCAL_FREE stack for c's next pop.
+            type[node] = T_LOCAL_FREE;
+            ref[node] = 0;
+            pendingFree[node] = false;
+            listAdd(node, localFreeSentinel(c));
+            if (trace) {
+                emitMoved(node, new ListRef(fromList, victim), new ListRef(BpfLruListType.LOCAL_FREE, c),
+                        LruEvent.SENTINEL, Step.STEAL);
+                events.accept(new LruEvent.StolenNodeParked(mapId, c, node));
+            }
+            return -1;
+        }
+        localListAddPending(c, node, h, new ListRef(fromList, victim), Step.STEAL);
+        locks.unlockLocal(c, c);
         return node;
+    }
+
+    /** Take CPU {@code owner}'s local-list lock on {@code cpu}; reports a failure. */
+    private boolean lockLocal(int owner, int cpu) {
+        Errno e = locks.lockLocal(owner, cpu);
+        if (e == Errno.OK) {
+            return true;
+        }
+        if (trace) {
+            events.accept(new LruEvent.LruLockFailed(mapId, cpu, owner, true, e, locks.lastFailure()));
+        }
+        return false;
+    }
+
+    /** Take LRU list {@code list}'s lock ({@link LruLocks#GLOBAL} or a CPU) on {@code cpu}; reports a failure. */
+    private boolean lockList(int list, int cpu) {
+        Errno e = locks.lockList(list, cpu);
+        if (e == Errno.OK) {
+            return true;
+        }
+        if (trace) {
+            events.accept(new LruEvent.LruLockFailed(mapId, cpu, list, false, e, locks.lastFailure()));
+        }
+        return false;
     }
 
     /**
@@ -698,6 +777,17 @@ public final class BpfLru {
      * list first and by shrinking (evicting) for the rest.
      */
     private void bpfLruListPopFreeToLocal(int c) {
+        if (!lockList(LruLocks.GLOBAL, c)) {
+            return; // no harvest this time; the pop goes on to steal
+        }
+        try {
+            harvest(c);
+        } finally {
+            locks.unlockList(LruLocks.GLOBAL, c);
+        }
+    }
+
+    private void harvest(int c) {
         if (trace) {
             events.accept(new LruEvent.HarvestStarted(mapId, c, targetFree));
         }
@@ -705,8 +795,9 @@ public final class BpfLru {
         bpfLruListRotate(0);
         int free = lruSentinel(0, T_FREE);
         int localFree = localFreeSentinel(c);
-        // Gathered nodes go below each other so that the first gathered is popped first.
-        gatherTail = localFree;
+        // 6.18: gathered nodes go below each other so that the first gathered is popped first. 6.14: each goes on
+        // top (gatherTail stays off), so the last gathered is popped first.
+        gatherTail = harvestOrder ? localFree : -1;
         try {
             int taken = 0;
             while (taken < targetFree && next[free] != free) {
@@ -792,23 +883,55 @@ public final class BpfLru {
         if (t == T_LOCAL_PENDING) {
             // Still on its CPU's pending list: it becomes that CPU's next local free node.
             int owner = cpu[node];
+            if (!lockLocal(owner, pushCpu)) {
+                markPendingFree(node);
+                return;
+            }
             type[node] = T_LOCAL_FREE;
             ref[node] = 0;
             listDel(node);
             listAdd(node, localFreeSentinel(owner));
+            locks.unlockLocal(owner, pushCpu);
             if (trace) {
                 emitMoved(node, new ListRef(BpfLruListType.LOCAL_PENDING, owner),
                         new ListRef(BpfLruListType.LOCAL_FREE, owner), LruEvent.SENTINEL, Step.PUSH);
             }
             return;
         }
-        bpfLruNodeMove(0, node, T_FREE, Step.PUSH);
+        if (!lockList(LruLocks.GLOBAL, pushCpu)) {
+            markPendingFree(node);
+            return;
+        }
+        try {
+            bpfLruNodeMove(0, node, T_FREE, Step.PUSH);
+        } finally {
+            locks.unlockList(LruLocks.GLOBAL, pushCpu);
+        }
+    }
+
+    /** A push that could not take its lock: the node stays where it is, marked free for later passes. */
+    private void markPendingFree(int node) {
+        pendingFree[node] = true;
+        if (trace) {
+            events.accept(new LruEvent.PendingFreeMarked(mapId, node));
+        }
     }
 
     // ------------------------------------------------------------------ per-CPU LRU
 
     /** POP on CPU c for NO_COMMON_LRU (bpf_percpu_lru_pop_free): rotate on every pop, shrink when FREE is empty. */
     private int bpfPercpuLruPopFree(int c, int h) {
+        if (!lockList(c, c)) {
+            return -1;
+        }
+        try {
+            return percpuPop(c, h);
+        } finally {
+            locks.unlockList(c, c);
+        }
+    }
+
+    private int percpuPop(int c, int h) {
         bpfLruListRotate(c);
         int free = lruSentinel(c, T_FREE);
         if (next[free] == free) {
@@ -830,7 +953,16 @@ public final class BpfLru {
         if (t == T_FREE) {
             throw new IllegalStateException("BpfLru: push of node " + node + " which is already FREE");
         }
-        bpfLruNodeMove(cpu[node], node, T_FREE, Step.PUSH);
+        int owner = cpu[node];
+        if (!lockList(owner, pushCpu)) {
+            markPendingFree(node);
+            return;
+        }
+        try {
+            bpfLruNodeMove(owner, node, T_FREE, Step.PUSH);
+        } finally {
+            locks.unlockList(owner, pushCpu);
+        }
     }
 
     // ------------------------------------------------------------------ list plumbing
